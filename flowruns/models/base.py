@@ -1,0 +1,80 @@
+"""Columns every table shares, and the pieces runs (flow and task) have in common."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class StateType(models.TextChoices):
+    SCHEDULED = "SCHEDULED"
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+    CRASHED = "CRASHED"
+    PAUSED = "PAUSED"
+    CANCELLING = "CANCELLING"
+
+
+TERMINAL_STATE_TYPES = frozenset(
+    {StateType.COMPLETED, StateType.FAILED, StateType.CANCELLED, StateType.CRASHED}
+)
+
+
+class TimestampedModel(models.Model):
+    """UUID primary key plus `created` and `updated` (refreshed by every service write)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.updated = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "updated"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class RunFields(models.Model):
+    """The columns a flow run and a task run share; kept current by orchestration bookkeeping."""
+
+    name = models.TextField(db_index=True)
+    state_type = models.CharField(max_length=16, choices=StateType.choices, null=True, blank=True)
+    state_name = models.TextField(null=True, blank=True)
+    state_timestamp = models.DateTimeField(null=True, blank=True)
+    run_count = models.IntegerField(default=0)
+    expected_start_time = models.DateTimeField(null=True, blank=True)
+    next_scheduled_start_time = models.DateTimeField(null=True, blank=True)
+    start_time = models.DateTimeField(null=True, blank=True)
+    end_time = models.DateTimeField(null=True, blank=True)
+    # Seconds, as a float: the wire format is float seconds, and SQL arithmetic over it
+    # (history, lateness) is then the same on PostgreSQL and SQLite.
+    total_run_time = models.FloatField(default=0.0)
+    empirical_policy = models.JSONField(default=dict, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    labels = models.JSONField(null=True, blank=True, default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class StateFields(models.Model):
+    """One row of a run's append-only state history."""
+
+    type = models.CharField(max_length=16, choices=StateType.choices, db_index=True)
+    timestamp = models.DateTimeField()
+    name = models.TextField(db_index=True)
+    message = models.TextField(null=True, blank=True)
+    state_details = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,59 @@
+import uuid
+
+from django.db import models
+
+from .base import TimestampedModel
+from .flow import Flow
+from .work_pool import WorkQueue
+
+
+class Deployment(TimestampedModel):
+    """Only what filters, responses and deployment concurrency need (no CRUD API yet)."""
+
+    class CollisionStrategy(models.TextChoices):
+        ENQUEUE = "ENQUEUE"
+        CANCEL_NEW = "CANCEL_NEW"
+
+    name = models.TextField()
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="deployments")
+    version = models.TextField(null=True, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    labels = models.JSONField(null=True, blank=True, default=dict)
+    paused = models.BooleanField(default=False)
+    work_queue = models.ForeignKey(
+        WorkQueue, null=True, blank=True, on_delete=models.SET_NULL, related_name="deployments"
+    )
+    work_queue_name = models.TextField(null=True, blank=True, db_index=True)
+    job_variables = models.JSONField(default=dict, blank=True)
+    concurrency_limit = models.IntegerField(null=True, blank=True)
+    collision_strategy = models.CharField(
+        max_length=16, choices=CollisionStrategy.choices, default=CollisionStrategy.ENQUEUE
+    )
+
+    class Meta:
+        db_table = "deployment"
+        constraints = [
+            models.UniqueConstraint(fields=["flow", "name"], name="uq_deployment__flow_id_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeploymentConcurrencyLease(models.Model):
+    """One held slot of a deployment's concurrency limit.
+
+    Slots in use are *counted* from these rows (under a lock on the deployment row) instead of
+    kept in a counter, so a slot can never be leaked by a missed decrement or released twice:
+    releasing deletes the row, and deleting a run deletes its lease with it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="leases")
+    flow_run = models.ForeignKey(
+        "flowruns.FlowRun", on_delete=models.CASCADE, related_name="concurrency_leases"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "deployment_concurrency_lease"

@@ -1,0 +1,100 @@
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+
+from .base import RunFields, StateFields, StateType, TimestampedModel
+from .flow import Flow
+from .work_pool import WorkQueue
+
+
+class FlowRun(TimestampedModel, RunFields):
+    flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="flow_runs")
+    # No foreign key, as in Prefect: any UUID is accepted and filters use EXISTS.
+    deployment_id = models.UUIDField(null=True, blank=True, db_index=True)
+    deployment_version = models.TextField(null=True, blank=True, db_index=True)
+    work_queue_name = models.TextField(null=True, blank=True, db_index=True)
+    work_queue = models.ForeignKey(
+        WorkQueue, null=True, blank=True, on_delete=models.SET_NULL, related_name="flow_runs"
+    )
+    flow_version = models.TextField(null=True, blank=True, db_index=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    idempotency_key = models.TextField(null=True, blank=True)
+    context = models.JSONField(default=dict, blank=True)
+    created_by = models.JSONField(null=True, blank=True)
+    infrastructure_pid = models.TextField(null=True, blank=True)
+    infrastructure_document_id = models.UUIDField(null=True, blank=True)
+    job_variables = models.JSONField(null=True, blank=True, default=dict)
+    parent_task_run = models.ForeignKey(
+        "flowruns.TaskRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subflow_runs",
+    )
+    auto_scheduled = models.BooleanField(default=False)
+    state = models.ForeignKey(
+        "flowruns.FlowRunState",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        db_table = "flow_run"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flow", "idempotency_key"], name="uq_flow_run__flow_id_idempotency_key"
+            )
+        ]
+        # Every sort ends with `id` so pages are stable; each sort has an index that serves
+        # ORDER BY ... LIMIT without sorting the table.
+        indexes = [
+            models.Index(
+                Coalesce("start_time", "expected_start_time").desc(),
+                F("id").desc(),
+                name="ix_flow_run__start_desc",
+            ),
+            models.Index(
+                Coalesce("start_time", "expected_start_time"),
+                F("id"),
+                name="ix_flow_run__start_asc",
+            ),
+            models.Index(
+                F("expected_start_time").desc(), F("id").desc(), name="ix_flow_run__exp_start_desc"
+            ),
+            models.Index(fields=["expected_start_time", "id"], name="ix_flow_run__exp_start_asc"),
+            models.Index(
+                fields=["next_scheduled_start_time", "id"], name="ix_flow_run__next_sched_asc"
+            ),
+            models.Index(F("end_time").desc(), F("id").desc(), name="ix_flow_run__end_time_desc"),
+            models.Index(fields=["name", "id"], name="ix_flow_run__name_id"),
+            models.Index(fields=["start_time"], name="ix_flow_run__start_time"),
+            models.Index(fields=["state_type", "id"], name="ix_flow_run__state_type_id"),
+            models.Index(fields=["state_name"], name="ix_flow_run__state_name"),
+            models.Index(fields=["state_timestamp"], name="ix_flow_run__state_timestamp"),
+            models.Index(
+                fields=["deployment_id", "auto_scheduled", "next_scheduled_start_time"],
+                condition=Q(state_type=StateType.SCHEDULED),
+                name="ix_flow_run__scheduled_deploy",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FlowRunState(TimestampedModel, StateFields):
+    flow_run = models.ForeignKey(FlowRun, on_delete=models.CASCADE, related_name="states")
+
+    class Meta:
+        db_table = "flow_run_state"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["flow_run", "timestamp"],
+                name="uq_flow_run_state__flow_run_id_timestamp",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.type})"
