@@ -5,3 +5,10 @@ class LogsConfig(AppConfig):
     name = "logs_app"
     verbose_name = "Logs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from flowruns.services.flow_runs_delete import register_run_children_deleter
+
+        from .services import logs_delete_for_runs
+
+        register_run_children_deleter(logs_delete_for_runs)

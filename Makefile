@@ -1,0 +1,58 @@
+# The two commands: `make serve` and `make test`. Both work on a fresh machine with Python 3.11.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 4200
+export PORT
+
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: serve test install install-dev migrate lint format typecheck migrations-check ci bench-seed
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(RUNTIME_STAMP)
+
+install: $(RUNTIME_STAMP)
+install-dev: $(DEV_STAMP)
+
+migrate: $(RUNTIME_STAMP)
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+## Start the API with gunicorn at http://127.0.0.1:$(PORT)/api (SQLite unless DATABASE_URL is set)
+serve: migrate
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "API:   http://127.0.0.1:$(PORT)/api   (docs: http://127.0.0.1:$(PORT)/api/docs/)"
+	@echo "Admin: http://127.0.0.1:$(PORT)/admin/   (create a login: $(PY) manage.py createsuperuser)"
+	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+
+## Run the whole test suite (PostgreSQL when DATABASE_URL points at it, else SQLite)
+test: $(DEV_STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: $(DEV_STAMP)
+	$(VENV)/bin/mypy .
+
+migrations-check: $(DEV_STAMP)
+	DATABASE_URL= $(PY) manage.py makemigrations --check --dry-run
+
+ci:
+	bash .ci/run

@@ -1,0 +1,1 @@
+"""Pydantic models of request bodies (Prefect's `schemas.actions`), validated at the edge."""

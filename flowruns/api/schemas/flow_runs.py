@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from .flows import Labels
+from .policy import FlowRunPolicyIn
+from .states import StateCreate
+
+
+def check_parameter_size(parameters: dict[str, Any]) -> dict[str, Any]:
+    limit = settings.PREFECT_MAX_PARAMETER_SIZE
+    if limit > 0 and parameters:
+        size = len(json.dumps(parameters, separators=(",", ":"), default=str))
+        if size > limit:
+            raise ValueError(
+                f"Flow run parameters must be less than {limit:,} bytes when serialized "
+                f"(got {size:,} bytes)."
+            )
+    return parameters
+
+
+class FlowRunCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: StateCreate | None = None
+    name: str | None = None
+    flow_id: UUID
+    flow_version: str | None = None
+    parameters: dict[str, Any] = {}
+    context: dict[str, Any] = {}
+    parent_task_run_id: UUID | None = None
+    infrastructure_document_id: UUID | None = None
+    empirical_policy: FlowRunPolicyIn = FlowRunPolicyIn()
+    tags: list[str] = []
+    labels: Labels | None = {}
+    idempotency_key: str | None = None
+    work_pool_name: str | None = None
+    work_queue_name: str | None = None
+    job_variables: dict[str, Any] | None = None
+    deployment_id: UUID | None = None
+
+    _check_parameters = field_validator("parameters")(check_parameter_size)
+
+
+class FlowRunUpdate(BaseModel):
+    """Only the keys present in the body are written (`model_fields_set`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = None
+    flow_version: str | None = None
+    parameters: dict[str, Any] = {}
+    empirical_policy: FlowRunPolicyIn = FlowRunPolicyIn()
+    tags: list[str] = []
+    infrastructure_pid: str | None = None
+    job_variables: dict[str, Any] | None = None
+
+    _check_parameters = field_validator("parameters")(check_parameter_size)
+
+
+class SetStateBody(BaseModel):
+    state: StateCreate
+    force: bool = False
+
+
+class BulkSetStateBody(BaseModel):
+    flow_runs: Any = None  # a FlowRunFilter, validated by the filter package
+    state: StateCreate
+    force: bool = False
+    limit: int = 50

@@ -1,0 +1,52 @@
+"""Every route under /api, with Prefect's exact paths. Nothing here ever redirects."""
+
+from __future__ import annotations
+
+from django.urls import path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .views.flow_runs import FlowRunViewSet
+from .views.flows import FlowViewSet
+from .views.service import ServiceViewSet
+from .views.states import FlowRunStateViewSet
+from .wire.converters import InputKeyConverter, PrefectUUIDConverter
+
+register_converter(PrefectUUIDConverter, "puuid")
+register_converter(InputKeyConverter, "inputkey")
+
+service = ServiceViewSet.as_view
+flows = FlowViewSet.as_view
+runs = FlowRunViewSet.as_view
+states = FlowRunStateViewSet.as_view
+
+urlpatterns = [
+    path("health", service({"get": "health"})),
+    path("version", service({"get": "version"})),
+    path("hello", service({"get": "hello"})),
+    path("ready", service({"get": "ready"})),
+    path("admin/version", service({"get": "admin_version"})),
+    path("csrf-token", service({"get": "csrf_token"})),
+    # flows
+    path("flows/", flows({"post": "create"})),
+    path("flows", flows({"post": "create"})),
+    path("flows/name/<str:name>", flows({"get": "retrieve_by_name"})),
+    path(
+        "flows/<puuid:id>",
+        flows({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
+    ),
+    # flow runs
+    path("flow_runs/", runs({"post": "create"})),
+    path("flow_runs", runs({"post": "create"})),
+    path(
+        "flow_runs/<puuid:id>",
+        runs({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
+    ),
+    path("flow_runs/<puuid:id>/labels", runs({"patch": "labels"})),
+    # flow run states
+    path("flow_run_states/", states({"get": "list"})),
+    path("flow_run_states", states({"get": "list"})),
+    path("flow_run_states/<puuid:id>", states({"get": "retrieve"})),
+    # OpenAPI
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from drf_spectacular.utils import extend_schema
+from pydantic import RootModel
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from flowruns.api.schemas.flow_runs import FlowRunCreate, FlowRunUpdate
+from flowruns.api.schemas.flows import Labels
+from flowruns.api.schemas.states import StateCreate
+from flowruns.api.serializers import FlowRunSerializer
+from flowruns.api.wire.body import model_body
+from flowruns.api.wire.errors import ObjectNotFound, not_found
+from flowruns.api.wire.views import PrefectViewSet
+from flowruns.models import FlowRun, StateType
+from flowruns.selectors.flow_runs import flow_run_get
+from flowruns.services.flow_runs import (
+    created_by_from_headers,
+    flow_run_create,
+    flow_run_update,
+    flow_run_update_labels,
+)
+from flowruns.services.flow_runs_delete import flow_runs_delete_by_ids
+
+from .calls import orchestration_call
+
+
+class LabelsBody(RootModel[Labels]):
+    pass
+
+
+def get_flow_run_or_404(flow_run_id: UUID) -> FlowRun:
+    run = flow_run_get(flow_run_id)
+    if run is None:
+        raise not_found("Flow run not found")
+    return run
+
+
+def _create_fields(body: FlowRunCreate) -> dict[str, Any]:
+    fields = body.model_dump(
+        include={
+            "name",
+            "flow_version",
+            "parameters",
+            "context",
+            "parent_task_run_id",
+            "infrastructure_document_id",
+            "tags",
+            "labels",
+            "idempotency_key",
+            "job_variables",
+            "deployment_id",
+        }
+    )
+    fields["empirical_policy"] = body.empirical_policy.stored()
+    return fields
+
+
+class FlowRunViewSet(PrefectViewSet):
+    @extend_schema(request=FlowRunCreate, responses={200: dict, 201: dict})
+    def create(self, request: Request) -> Response:
+        body = model_body(request, FlowRunCreate)
+        run, created = flow_run_create(
+            flow_id=body.flow_id,
+            fields=_create_fields(body),
+            state=(body.state or StateCreate(type=StateType.PENDING)).to_proposal(),
+            call=orchestration_call(self),
+            created_by=created_by_from_headers(request.headers),
+            work_pool_name=body.work_pool_name,
+            work_queue_name=body.work_queue_name,
+        )
+        run = get_flow_run_or_404(run.pk)
+        return Response(FlowRunSerializer(run).data, status=201 if created else 200)
+
+    @extend_schema(responses={200: dict})
+    def retrieve(self, request: Request, id: UUID) -> Response:
+        return Response(FlowRunSerializer(get_flow_run_or_404(id)).data)
+
+    @extend_schema(request=FlowRunUpdate, responses={204: None})
+    def partial_update(self, request: Request, id: UUID) -> Response:
+        body = model_body(request, FlowRunUpdate)
+        run = get_flow_run_or_404(id)
+        changes = {field: getattr(body, field) for field in body.model_fields_set}
+        if "empirical_policy" in changes:
+            changes["empirical_policy"] = body.empirical_policy.stored()
+        flow_run_update(run=run, changes=changes)
+        return Response(status=204)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, id: UUID) -> Response:
+        if not flow_runs_delete_by_ids([id]):
+            raise not_found("Flow run not found")
+        return Response(status=204)
+
+    @extend_schema(request=dict, responses={204: None})
+    def labels(self, request: Request, id: UUID) -> Response:
+        labels = model_body(request, LabelsBody).root
+        run = flow_run_get(id)
+        if run is None:
+            raise ObjectNotFound(f"Flow run with id {id} not found")
+        flow_run_update_labels(run=run, labels=labels)
+        return Response(status=204)
+
+
+

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from flowruns.api.schemas.flows import FlowCreate, FlowUpdate
+from flowruns.api.serializers import FlowSerializer
+from flowruns.api.wire.body import model_body
+from flowruns.api.wire.errors import not_found
+from flowruns.api.wire.views import PrefectViewSet
+from flowruns.models import Flow
+from flowruns.services.flows import flow_create, flow_delete, flow_update
+
+
+def _get_flow(**lookup: object) -> Flow:
+    flow = Flow.objects.filter(**lookup).first()
+    if flow is None:
+        raise not_found("Flow not found")
+    return flow
+
+
+class FlowViewSet(PrefectViewSet):
+    @extend_schema(request=FlowCreate, responses={200: dict, 201: dict})
+    def create(self, request: Request) -> Response:
+        body = model_body(request, FlowCreate)
+        flow, created = flow_create(name=body.name, tags=body.tags, labels=body.labels)
+        return Response(FlowSerializer(flow).data, status=201 if created else 200)
+
+    @extend_schema(responses={200: dict})
+    def retrieve(self, request: Request, id: UUID) -> Response:
+        return Response(FlowSerializer(_get_flow(pk=id)).data)
+
+    @extend_schema(responses={200: dict})
+    def retrieve_by_name(self, request: Request, name: str) -> Response:
+        return Response(FlowSerializer(_get_flow(name=name)).data)
+
+    @extend_schema(request=FlowUpdate, responses={204: None})
+    def partial_update(self, request: Request, id: UUID) -> Response:
+        body = model_body(request, FlowUpdate)
+        flow_update(flow=_get_flow(pk=id), tags=body.tags)
+        return Response(status=204)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, id: UUID) -> Response:
+        flow_delete(flow=_get_flow(pk=id))
+        return Response(status=204)

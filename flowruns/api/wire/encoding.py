@@ -1,0 +1,42 @@
+"""Prefect's wire encodings: UTC datetimes ending in `Z`, durations as float seconds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+
+def dt(value: datetime | None) -> str | None:
+    """`2021-07-01T00:00:00Z`, or `...00.500000Z` when there are microseconds."""
+    if value is None:
+        return None
+    offset = value.utcoffset()
+    if offset is not None and offset != timedelta(0):
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None).isoformat() + "Z"
+
+
+def uid(value: UUID | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def seconds(value: float | timedelta | None) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value)
+
+
+def jsonable(value: Any) -> Any:
+    """Fallback for values that reach the renderer unconverted."""
+    if isinstance(value, datetime):
+        return dt(value)
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

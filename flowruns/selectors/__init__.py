@@ -1,0 +1,1 @@
+"""Selectors read. Views call these; they never build queries themselves."""

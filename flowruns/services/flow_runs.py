@@ -1,0 +1,160 @@
+"""Creating and updating flow runs. State changes go through `services.states` only."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+
+from flowruns.errors import DetailError, IntegrityConflict
+from flowruns.models import Deployment, Flow, FlowRun, StateType, TaskRun, WorkPool, WorkQueue
+from flowruns.naming import random_run_name
+
+from .states import OrchestrationCall, StateProposal, flow_run_orchestrate_initial
+
+
+@dataclass(frozen=True)
+class CreatedBy:
+    id: str | None
+    type: str | None
+    display_value: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.type, "display_value": self.display_value}
+
+
+def created_by_from_headers(headers: Any) -> dict[str, Any] | None:
+    """Automations mark the runs they create with their id and base64-encoded name."""
+    automation_id = headers.get("Prefect-Automation-ID")
+    encoded_name = headers.get("Prefect-Automation-Name")
+    if not automation_id or not encoded_name:
+        return None
+    try:
+        automation_uuid = UUID(automation_id)
+        name = base64.b64decode(encoded_name, validate=True).decode("utf-8")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    return CreatedBy(str(automation_uuid), "AUTOMATION", name).as_json()
+
+
+def _resolve_work_queue(pool_name: str | None, queue_name: str | None) -> WorkQueue | None:
+    if pool_name is None:
+        return None
+    pool = WorkPool.objects.filter(name=pool_name).first()
+    if pool is None:
+        raise DetailError(404, f'Work pool "{pool_name}" not found.')
+    name = queue_name if queue_name is not None else WorkQueue.DEFAULT_NAME
+    queue = WorkQueue.objects.select_related("work_pool").filter(work_pool=pool, name=name).first()
+    if queue is None:
+        raise DetailError(404, f"Work pool queue '{pool_name}/{name}' not found.")
+    return queue
+
+
+def _labels(
+    flow: Flow, deployment_id: UUID | None, user_labels: dict[str, Any] | None
+) -> dict[str, Any]:
+    deployment = (
+        Deployment.objects.filter(pk=deployment_id).only("id", "flow_id", "labels").first()
+        if deployment_id is not None
+        else None
+    )
+    if deployment is not None:
+        parent = deployment.labels or {}
+        system = {
+            "prefect.flow.id": str(deployment.flow_id),
+            "prefect.deployment.id": str(deployment.id),
+        }
+    else:
+        parent = flow.labels or {}
+        system = {"prefect.flow.id": str(flow.id)}
+    return {**parent, **system, **(user_labels or {})}
+
+
+def flow_run_create(
+    *,
+    flow_id: UUID,
+    fields: dict[str, Any],
+    state: StateProposal,
+    call: OrchestrationCall,
+    created_by: dict[str, Any] | None = None,
+    work_pool_name: str | None = None,
+    work_queue_name: str | None = None,
+) -> tuple[FlowRun, bool]:
+    """Create a run and write its initial state (PENDING when none is given) under the force
+    policy. With an idempotency key already used for this flow, return that run unchanged:
+    `(run, created)`.
+    """
+    flow = Flow.objects.filter(pk=flow_id).first()
+    if flow is None:
+        raise IntegrityConflict()
+    parent_task_run_id = fields.get("parent_task_run_id")
+    if parent_task_run_id is not None and not TaskRun.objects.filter(pk=parent_task_run_id).exists():
+        raise IntegrityConflict()
+    queue = _resolve_work_queue(work_pool_name, work_queue_name)
+    key = fields.get("idempotency_key")
+    run = FlowRun(
+        flow=flow,
+        work_queue=queue,
+        work_queue_name=work_queue_name,
+        labels=_labels(flow, fields.get("deployment_id"), fields.pop("labels", None)),
+        created_by=created_by,
+        **fields,
+    )
+    if not run.name:
+        run.name = random_run_name()
+    if run.job_variables is None:
+        run.job_variables = {}
+    with transaction.atomic():
+        if key is not None:
+            existing = FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
+            if existing is not None:
+                return existing, False
+            try:
+                with transaction.atomic():
+                    run.save(force_insert=True)
+            except IntegrityError:
+                # A concurrent request inserted the same key first; its row is committed now.
+                existing = FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
+                if existing is None:
+                    raise
+                return existing, False
+        else:
+            run.save(force_insert=True)
+        flow_run_orchestrate_initial(run=run, proposed=state, call=call)
+    return run, True
+
+
+def flow_run_update(*, run: FlowRun, changes: dict[str, Any]) -> None:
+    """Write only the given fields. `name` null/empty means a fresh random name."""
+    if "name" in changes and not changes["name"]:
+        changes["name"] = random_run_name()
+    if changes.get("job_variables") is not None:
+        _check_job_variables_update(run)
+    for field, value in changes.items():
+        setattr(run, field, value)
+    run.save(update_fields=list(changes))
+
+
+def _check_job_variables_update(run: FlowRun) -> None:
+    if run.state_type is None:
+        raise DetailError(
+            400, "Flow run state is required to update job variables but none exists"
+        )
+    if run.state_type != StateType.SCHEDULED:
+        raise DetailError(
+            400, f"Job variables for a flow run in state {run.state_type} cannot be updated"
+        )
+    if run.deployment_id is None or not Deployment.objects.filter(pk=run.deployment_id).exists():
+        raise DetailError(400, "A deployment for the flow run could not be found")
+
+
+def flow_run_update_labels(*, run: FlowRun, labels: dict[str, Any]) -> None:
+    """Shallow merge: given keys overwrite, nothing is removed."""
+    with transaction.atomic():
+        locked = FlowRun.objects.select_for_update().only("id", "labels").get(pk=run.pk)
+        locked.labels = {**(locked.labels or {}), **labels}
+        locked.save(update_fields=["labels"])

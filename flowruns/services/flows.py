@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from flowruns.models import Flow
+
+from .flow_runs_delete import flow_runs_delete_by_ids
+
+
+def flow_create(*, name: str, tags: list[str], labels: dict[str, Any] | None) -> tuple[Flow, bool]:
+    """Insert-or-get by the unique name: `(flow, created)`. An existing flow is left unchanged."""
+    existing = Flow.objects.filter(name=name).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Flow.objects.create(name=name, tags=tags, labels=labels), True
+    except IntegrityError:  # another request created it between our read and insert
+        return Flow.objects.get(name=name), False
+
+
+def flow_update(*, flow: Flow, tags: list[str]) -> None:
+    flow.tags = tags
+    flow.save(update_fields=["tags"])
+
+
+def flow_delete(*, flow: Flow, batch_size: int = 1000) -> None:
+    """Delete a flow with its runs (and everything under them) and its deployments."""
+    with transaction.atomic():
+        run_ids = list(flow.flow_runs.values_list("id", flat=True))
+        for start in range(0, len(run_ids), batch_size):
+            flow_runs_delete_by_ids(run_ids[start : start + batch_size])
+        flow.delete()
+
+
+def touch(model: type[Any], pk: Any) -> None:
+    model.objects.filter(pk=pk).update(updated=timezone.now())
