@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .views.flow_run_orchestration import FlowRunOrchestrationViewSet
+from .views.flow_run_queries import FlowRunQueryViewSet
 from .views.flow_runs import FlowRunViewSet
 from .views.flows import FlowViewSet
+from .views.inputs import FlowRunInputViewSet
 from .views.service import ServiceViewSet
 from .views.states import FlowRunStateViewSet
 from .wire.converters import InputKeyConverter, PrefectUUIDConverter
@@ -18,6 +21,9 @@ service = ServiceViewSet.as_view
 flows = FlowViewSet.as_view
 runs = FlowRunViewSet.as_view
 states = FlowRunStateViewSet.as_view
+queries = FlowRunQueryViewSet.as_view
+orchestrate = FlowRunOrchestrationViewSet.as_view
+inputs = FlowRunInputViewSet.as_view
 
 urlpatterns = [
     path("health", service({"get": "health"})),
@@ -37,6 +43,18 @@ urlpatterns = [
     # flow runs
     path("flow_runs/", runs({"post": "create"})),
     path("flow_runs", runs({"post": "create"})),
+    path("flow_runs/filter", queries({"post": "filter"})),
+    path("flow_runs/count", queries({"post": "count"})),
+    path("flow_runs/paginate", queries({"post": "paginate"})),
+    path("flow_runs/bulk_set_state", orchestrate({"post": "bulk_set_state"})),
+    path("flow_runs/<puuid:id>/set_state", orchestrate({"post": "set_state"})),
+    path("flow_runs/<puuid:id>/resume", orchestrate({"post": "resume"})),
+    path("flow_runs/<puuid:id>/input", inputs({"post": "create"})),
+    path("flow_runs/<puuid:id>/input/filter", inputs({"post": "filter"})),
+    path(
+        "flow_runs/<puuid:id>/input/<inputkey:key>",
+        inputs({"get": "retrieve", "delete": "destroy"}),
+    ),
     path(
         "flow_runs/<puuid:id>",
         runs({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),

@@ -59,6 +59,8 @@ class SetStateOutcome:
     delay_seconds: int | None
     state: State | None
     written: bool
+    # /resume reports its own input rejections as REJECT with *abort* details, as Prefect does.
+    details_type: str | None = None
 
 
 def proposed_state(
@@ -114,7 +116,7 @@ def _deployment_facts(run: FlowRun) -> DeploymentFacts | None:
     )
 
 
-def _orchestrate(
+def orchestrate_locked(
     run: FlowRun, proposed: StateProposal, *, policy_path: str, call: OrchestrationCall
 ) -> SetStateOutcome:
     """Run the policy against a locked run and write the outcome."""
@@ -178,13 +180,23 @@ def _reset_failed_task_runs(effect: ResetFailedTaskRuns) -> None:
         task_run_write_forced(task_run_id=task_run_id, state=state, reset_run_count=True)
 
 
+def lock_flow_run(flow_run_id: UUID) -> FlowRun | None:
+    """Lock the run row, then read its current state through the locked row's pointer.
+
+    Never join the state into the locking query: when PostgreSQL re-reads a row after
+    waiting for its lock, only the locked row is refreshed, and a joined state would be the
+    one current *before* the wait — the winner's transition would be invisible.
+    """
+    run = FlowRun.objects.select_for_update().filter(pk=flow_run_id).first()
+    if run is not None:
+        run.state = (
+            FlowRunState.objects.filter(pk=run.state_id).first() if run.state_id else None
+        )
+    return run
+
+
 def _lock_run(flow_run_id: UUID) -> FlowRun:
-    run = (
-        FlowRun.objects.select_for_update(of=("self",))
-        .select_related("state")
-        .filter(pk=flow_run_id)
-        .first()
-    )
+    run = lock_flow_run(flow_run_id)
     if run is None:
         raise ObjectNotFound(f"Flow run with id {flow_run_id} not found")
     return run
@@ -197,9 +209,9 @@ def flow_run_set_state(
     policy = settings.ORCHESTRATION_FORCE_FLOW_POLICY if force else settings.ORCHESTRATION_FLOW_POLICY
     with transaction.atomic():
         run = _lock_run(flow_run_id)
-        return _orchestrate(run, state, policy_path=policy, call=call)
+        return orchestrate_locked(run, state, policy_path=policy, call=call)
 
 
 def flow_run_orchestrate_initial(*, run: FlowRun, proposed: StateProposal, call: OrchestrationCall) -> None:
     """The initial state of a freshly inserted run, under the force policy (spec §8.4)."""
-    _orchestrate(run, proposed, policy_path=settings.ORCHESTRATION_FORCE_FLOW_POLICY, call=call)
+    orchestrate_locked(run, proposed, policy_path=settings.ORCHESTRATION_FORCE_FLOW_POLICY, call=call)

@@ -80,12 +80,13 @@ def _run_policy(task_run: TaskRun, proposal: State, policy_path: str, call: Orch
 
 
 def _lock_task_run(task_run_id: UUID) -> TaskRun | None:
-    return (
-        TaskRun.objects.select_for_update(of=("self",))
-        .select_related("state")
-        .filter(pk=task_run_id)
-        .first()
-    )
+    """Lock the row, then read the current state by pointer (see `lock_flow_run`)."""
+    task_run = TaskRun.objects.select_for_update().filter(pk=task_run_id).first()
+    if task_run is not None:
+        task_run.state = (
+            TaskRunState.objects.filter(pk=task_run.state_id).first() if task_run.state_id else None
+        )
+    return task_run
 
 
 def task_run_set_state(

@@ -61,15 +61,3 @@ class FlowRunUpdate(BaseModel):
     job_variables: dict[str, Any] | None = None
 
     _check_parameters = field_validator("parameters")(check_parameter_size)
-
-
-class SetStateBody(BaseModel):
-    state: StateCreate
-    force: bool = False
-
-
-class BulkSetStateBody(BaseModel):
-    flow_runs: Any = None  # a FlowRunFilter, validated by the filter package
-    state: StateCreate
-    force: bool = False
-    limit: int = 50

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flowruns.api.wire.encoding import dt
+from flowruns.services.state_codec import details_to_json
+from flowruns.services.states import SetStateOutcome
+from orchestration.states import State
+
+
+def engine_state_out(state: State) -> dict[str, Any]:
+    return {
+        "id": str(state.id),
+        "type": state.type.value,
+        "name": state.name,
+        "timestamp": dt(state.timestamp),
+        "message": state.message,
+        "data": state.data,
+        "state_details": details_to_json(state.state_details),
+    }
+
+
+def details_out(
+    status: str, reason: str | None, delay_seconds: int | None, details_type: str | None = None
+) -> dict[str, Any]:
+    if details_type == "abort_details":
+        return {"type": "abort_details", "reason": reason}
+    if status == "ACCEPT":
+        return {"type": "accept_details"}
+    if status == "WAIT":
+        return {"type": "wait_details", "delay_seconds": delay_seconds, "reason": reason}
+    if status == "REJECT":
+        return {"type": "reject_details", "reason": reason}
+    return {"type": "abort_details", "reason": reason}
+
+
+def orchestration_result_out(outcome: SetStateOutcome) -> dict[str, Any]:
+    """OrchestrationResult: `state` (may be null), `status`, `details`."""
+    return {
+        "state": engine_state_out(outcome.state) if outcome.state is not None else None,
+        "status": outcome.status,
+        "details": details_out(
+            outcome.status, outcome.reason, outcome.delay_seconds, outcome.details_type
+        ),
+    }

@@ -1,0 +1,75 @@
+"""Key/value inputs of a flow run (`/flow_runs/{id}/input...`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from pydantic import AfterValidator, BaseModel
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from flowruns.api.serializers import FlowRunInputSerializer
+from flowruns.api.wire.body import field_body
+from flowruns.api.wire.errors import not_found
+from flowruns.api.wire.views import PrefectViewSet
+from flowruns.models import FlowRunInput
+from flowruns.services.inputs import INPUT_KEY, flow_run_input_create, flow_run_input_delete
+
+
+def _check_key(key: str) -> str:
+    if not INPUT_KEY.match(key):
+        raise ValueError("Key must only contain lowercase letters, numbers, and dashes.")
+    return key
+
+
+class InputCreateBody(BaseModel):
+    key: Annotated[str, AfterValidator(_check_key)]
+    value: bytes
+    sender: str | None = None
+
+
+class InputFilterBody(BaseModel):
+    prefix: str
+    limit: int = 1
+    exclude_keys: list[str] = []
+
+
+class FlowRunInputViewSet(PrefectViewSet):
+    @extend_schema(request=InputCreateBody, responses={201: None})
+    def create(self, request: Request, id: UUID) -> Response:
+        body = field_body(request, InputCreateBody)
+        flow_run_input_create(
+            flow_run_id=id,
+            key=body.key,
+            value=body.value.decode("utf-8", errors="replace"),
+            sender=body.sender,
+        )
+        return Response(None, status=201)
+
+    @extend_schema(request=InputFilterBody, responses={200: dict})
+    def filter(self, request: Request, id: UUID) -> Response:
+        body = field_body(request, InputFilterBody)
+        queryset = (
+            FlowRunInput.objects.filter(flow_run_id=id, key__startswith=body.prefix)
+            .exclude(key__in=body.exclude_keys)
+            .order_by("created", "id")
+        )
+        rows = queryset if body.limit < 0 else queryset[: body.limit]
+        return Response(FlowRunInputSerializer(rows, many=True).data)
+
+    @extend_schema(responses={(200, "text/plain"): str})
+    def retrieve(self, request: Request, id: UUID, key: str) -> HttpResponse:
+        row = FlowRunInput.objects.filter(flow_run_id=id, key=key).first()
+        if row is None:
+            raise not_found("Flow run input not found")
+        # The stored text verbatim: JSON-encoding it would hand the client a different value.
+        return HttpResponse(row.value, content_type="text/plain; charset=utf-8")
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, id: UUID, key: str) -> Response:
+        if not flow_run_input_delete(flow_run_id=id, key=key):
+            raise not_found("Flow run input not found")
+        return Response(status=204)

@@ -1,0 +1,27 @@
+"""Filtered, sorted pages of flow runs: what /filter, /count and /paginate answer."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from flowruns.filters.sorting import FlowRunSort, flow_run_ordering
+from flowruns.models import FlowRun
+
+from .flow_runs import flow_runs_for_response
+
+
+def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[FlowRun]:
+    if limit == 0:
+        return []
+    queryset = flow_runs_for_response().filter(where).order_by(*flow_run_ordering(sort))
+    return list(queryset[offset : offset + limit])
+
+
+def flow_runs_count(*, where: Q) -> int:
+    return FlowRun.objects.filter(where).count()
+
+
+def flow_run_ids(*, where: Q, limit: int) -> list:  # type: ignore[type-arg]
+    """Ids of up to `limit` matching runs, in the default (ID_DESC) order."""
+    queryset: QuerySet[FlowRun] = FlowRun.objects.filter(where).order_by("-id")
+    return list(queryset.values_list("id", flat=True)[:limit])
