@@ -10,7 +10,7 @@ from logs_app.models import Log
 def logs_delete_for_runs(run_ids: Sequence[UUID]) -> int:
     """Delete the logs of these flow runs (one indexed DELETE on flow_run_id)."""
     queryset = Log.objects.filter(flow_run_id__in=list(run_ids))
-    return queryset._raw_delete(queryset.db)  # noqa: SLF001 - no cascades hang off logs
+    return queryset._raw_delete(queryset.db)
 
 
 def _strip_nul(text: str) -> str:

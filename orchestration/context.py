@@ -44,6 +44,8 @@ class FlowRunFacts(RunFacts):
     parent_task_run_id: UUID | None = None
     infrastructure_pid: str | None = None
     empirical_policy: FlowRunPolicy = field(default_factory=FlowRunPolicy)
+    # Not read by the shipped rules; there for rules users plug in (e.g. "frozen" runs).
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,4 +1,4 @@
-"""Settings shared by every environment; everything deployment-specific comes from the environment."""
+"""Settings shared by every environment; everything deployment-specific comes from the env."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
-DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - a known, warned-about default
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 if SECRET_KEY == DEV_SECRET_KEY:
     warnings.warn(
@@ -138,7 +138,9 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Prefect-compatible flow-run API",
-    "DESCRIPTION": "Flow runs, states, orchestration, inputs and logs, wire-compatible with Prefect 3.",
+    "DESCRIPTION": (
+        "Flow runs, states, orchestration, inputs and logs, wire-compatible with Prefect 3."
+    ),
     "VERSION": "0.8.4",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api",

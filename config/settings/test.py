@@ -17,4 +17,4 @@ STORAGES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", "")}
-STATIC_ROOT = None  # WhiteNoise serves nothing in tests; avoids the "no directory" warning
+STATIC_ROOT = None  # type: ignore[assignment]  # WhiteNoise serves nothing in tests; avoids the "no directory" warning

@@ -33,16 +33,18 @@ urlpatterns = [
     path("admin/version", service({"get": "admin_version"})),
     path("csrf-token", service({"get": "csrf_token"})),
     # flows
-    path("flows/", flows({"post": "create"})),
-    path("flows", flows({"post": "create"})),
+    path("flows/", flows({"post": "create", "get": "list"})),
+    path("flows", flows({"post": "create", "get": "list"})),
+    path("flows/filter", flows({"post": "filter"})),
+    path("flows/count", flows({"post": "count"})),
     path("flows/name/<str:name>", flows({"get": "retrieve_by_name"})),
     path(
         "flows/<puuid:id>",
         flows({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
     ),
     # flow runs
-    path("flow_runs/", runs({"post": "create"})),
-    path("flow_runs", runs({"post": "create"})),
+    path("flow_runs/", runs({"post": "create", "get": "list"})),
+    path("flow_runs", runs({"post": "create", "get": "list"})),
     path("flow_runs/filter", queries({"post": "filter"})),
     path("flow_runs/count", queries({"post": "count"})),
     path("flow_runs/paginate", queries({"post": "paginate"})),

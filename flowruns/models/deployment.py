@@ -57,3 +57,6 @@ class DeploymentConcurrencyLease(models.Model):
 
     class Meta:
         db_table = "deployment_concurrency_lease"
+
+    def __str__(self) -> str:
+        return f"lease {self.id} on deployment {self.deployment_id}"

@@ -13,7 +13,9 @@ class FlowRunInput(TimestampedModel):
     class Meta:
         db_table = "flow_run_input"
         constraints = [
-            models.UniqueConstraint(fields=["flow_run", "key"], name="uq_flow_run_input__flow_run_id_key")
+            models.UniqueConstraint(
+                fields=["flow_run", "key"], name="uq_flow_run_input__flow_run_id_key"
+            )
         ]
 
     def __str__(self) -> str:

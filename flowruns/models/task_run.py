@@ -37,9 +37,7 @@ class TaskRun(TimestampedModel, RunFields):
             )
         ]
         indexes = [
-            models.Index(
-                F("expected_start_time").desc(), name="ix_task_run__exp_start_desc"
-            ),
+            models.Index(F("expected_start_time").desc(), name="ix_task_run__exp_start_desc"),
             models.Index(fields=["next_scheduled_start_time"], name="ix_task_run__next_sched"),
             models.Index(F("end_time").desc(), name="ix_task_run__end_time_desc"),
             models.Index(fields=["start_time"], name="ix_task_run__start_time"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from flowruns.filters.sorting import FlowRunSort, flow_run_ordering
@@ -21,7 +23,7 @@ def flow_runs_count(*, where: Q) -> int:
     return FlowRun.objects.filter(where).count()
 
 
-def flow_run_ids(*, where: Q, limit: int) -> list:  # type: ignore[type-arg]
+def flow_run_ids(*, where: Q, limit: int) -> list[Any]:
     """Ids of up to `limit` matching runs, in the default (ID_DESC) order."""
     queryset: QuerySet[FlowRun] = FlowRun.objects.filter(where).order_by("-id")
     return list(queryset.values_list("id", flat=True)[:limit])

@@ -92,7 +92,10 @@ def flow_run_create(
     if flow is None:
         raise IntegrityConflict()
     parent_task_run_id = fields.get("parent_task_run_id")
-    if parent_task_run_id is not None and not TaskRun.objects.filter(pk=parent_task_run_id).exists():
+    if (
+        parent_task_run_id is not None
+        and not TaskRun.objects.filter(pk=parent_task_run_id).exists()
+    ):
         raise IntegrityConflict()
     queue = _resolve_work_queue(work_pool_name, work_queue_name)
     key = fields.get("idempotency_key")
@@ -141,9 +144,7 @@ def flow_run_update(*, run: FlowRun, changes: dict[str, Any]) -> None:
 
 def _check_job_variables_update(run: FlowRun) -> None:
     if run.state_type is None:
-        raise DetailError(
-            400, "Flow run state is required to update job variables but none exists"
-        )
+        raise DetailError(400, "Flow run state is required to update job variables but none exists")
     if run.state_type != StateType.SCHEDULED:
         raise DetailError(
             400, f"Job variables for a flow run in state {run.state_type} cannot be updated"

@@ -10,6 +10,7 @@ the batch's ids — never hunting for orphans over the whole log table.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 from uuid import UUID
 
 from django.db import transaction
@@ -33,9 +34,9 @@ def register_run_children_deleter(deleter: RunChildrenDeleter) -> None:
         _extra_deleters.append(deleter)
 
 
-def _raw_delete(queryset) -> int:  # type: ignore[no-untyped-def]
+def _raw_delete(queryset: Any) -> int:
     # One DELETE ... WHERE, no collector: every referencing row is handled explicitly above.
-    return queryset._raw_delete(queryset.db)  # noqa: SLF001
+    return int(queryset._raw_delete(queryset.db))
 
 
 def flow_runs_delete_by_ids(run_ids: Sequence[UUID]) -> list[UUID]:
@@ -54,11 +55,13 @@ def flow_runs_delete_by_ids(run_ids: Sequence[UUID]) -> list[UUID]:
         )
         if not ids:
             return []
-        task_run_ids = list(TaskRun.objects.filter(flow_run_id__in=ids).values_list("id", flat=True))
+        task_run_ids = list(
+            TaskRun.objects.filter(flow_run_id__in=ids).values_list("id", flat=True)
+        )
         if task_run_ids:
-            FlowRun.objects.filter(parent_task_run_id__in=task_run_ids).exclude(
-                id__in=ids
-            ).update(parent_task_run=None)
+            FlowRun.objects.filter(parent_task_run_id__in=task_run_ids).exclude(id__in=ids).update(
+                parent_task_run=None
+            )
             _raw_delete(TaskRunState.objects.filter(task_run_id__in=task_run_ids))
             FlowRun.objects.filter(id__in=ids).update(parent_task_run=None)
             _raw_delete(TaskRun.objects.filter(id__in=task_run_ids))

@@ -11,7 +11,9 @@ from flowruns.models import FlowRun, FlowRunInput
 INPUT_KEY = re.compile(r"^[a-z0-9-]*$")
 
 
-def flow_run_input_create(*, flow_run_id: UUID, key: str, value: str, sender: str | None) -> FlowRunInput:
+def flow_run_input_create(
+    *, flow_run_id: UUID, key: str, value: str, sender: str | None
+) -> FlowRunInput:
     if not FlowRun.objects.filter(pk=flow_run_id).exists():
         raise DetailError(404, "Flow run not found")
     try:

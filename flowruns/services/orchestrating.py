@@ -16,7 +16,9 @@ from orchestration.states import State, StateType
 from .state_codec import details_to_json, is_unpersisted
 
 
-def unique_timestamp(state_model: type[models.Model], run_field: str, run: Any, now: datetime) -> datetime:
+def unique_timestamp(
+    state_model: type[models.Model], run_field: str, run: Any, now: datetime
+) -> datetime:
     """G1: two states of one run may not share a timestamp; bump by 1 µs until free.
 
     The run row is locked and every state write comes through here, so only a proposal at or

@@ -51,9 +51,7 @@ def _check_input(run: FlowRun, keyset: dict[str, str], run_input: dict[str, Any]
     try:
         validate_run_input(hydrated, schema)
     except CircularSchema:
-        return _rejected(
-            run, "Invalid schema: Unable to validate schema with circular references."
-        )
+        return _rejected(run, "Invalid schema: Unable to validate schema with circular references.")
     except RunInputInvalid as exc:
         return _rejected(run, f"Reason: {exc}")
     return hydrated

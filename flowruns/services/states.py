@@ -20,9 +20,9 @@ from django.utils import timezone
 from flowruns.errors import ObjectNotFound
 from flowruns.models import Deployment, FlowRun, FlowRunState, TaskRun
 from orchestration.context import DeploymentFacts, FlowRunFacts, TransitionContext
+from orchestration.decisions import ResetFailedTaskRuns, SyncParentTaskRun
 from orchestration.engine import orchestrate
 from orchestration.loading import load_policy
-from orchestration.decisions import ResetFailedTaskRuns, SyncParentTaskRun
 from orchestration.run_policy import FlowRunPolicy
 from orchestration.states import State, StateType, new_state
 
@@ -87,6 +87,7 @@ def _run_facts(run: FlowRun) -> FlowRunFacts:
         parent_task_run_id=run.parent_task_run_id,
         infrastructure_pid=run.infrastructure_pid,
         empirical_policy=FlowRunPolicy.from_json(run.empirical_policy),
+        tags=tuple(run.tags or ()),
         run_count=run.run_count,
         start_time=run.start_time,
         end_time=run.end_time,
@@ -112,7 +113,11 @@ def _deployment_facts(run: FlowRun) -> DeploymentFacts | None:
     return DeploymentFacts(
         exists=True,
         concurrency_limit=deployment.concurrency_limit,
-        collision_strategy=deployment.collision_strategy,
+        collision_strategy=(
+            "CANCEL_NEW"
+            if deployment.collision_strategy == Deployment.CollisionStrategy.CANCEL_NEW
+            else "ENQUEUE"
+        ),
     )
 
 
@@ -169,7 +174,9 @@ def _reset_failed_task_runs(effect: ResetFailedTaskRuns) -> None:
     """Legacy clients (API < 0.8.3): a flow retry also re-schedules its failed task runs."""
     from .task_run_states import task_run_write_forced
 
-    failed = TaskRun.objects.filter(flow_run_id=effect.flow_run_id, state_type=StateType.FAILED.value)
+    failed = TaskRun.objects.filter(
+        flow_run_id=effect.flow_run_id, state_type=StateType.FAILED.value
+    )
     for task_run_id in failed.values_list("id", flat=True):
         state = new_state(
             StateType.SCHEDULED,
@@ -189,9 +196,7 @@ def lock_flow_run(flow_run_id: UUID) -> FlowRun | None:
     """
     run = FlowRun.objects.select_for_update().filter(pk=flow_run_id).first()
     if run is not None:
-        run.state = (
-            FlowRunState.objects.filter(pk=run.state_id).first() if run.state_id else None
-        )
+        run.state = FlowRunState.objects.filter(pk=run.state_id).first() if run.state_id else None
     return run
 
 
@@ -206,12 +211,18 @@ def flow_run_set_state(
     *, flow_run_id: UUID, state: StateProposal, force: bool = False, call: OrchestrationCall
 ) -> SetStateOutcome:
     """Propose `state` for a run under the configured policy (or the force policy)."""
-    policy = settings.ORCHESTRATION_FORCE_FLOW_POLICY if force else settings.ORCHESTRATION_FLOW_POLICY
+    policy = (
+        settings.ORCHESTRATION_FORCE_FLOW_POLICY if force else settings.ORCHESTRATION_FLOW_POLICY
+    )
     with transaction.atomic():
         run = _lock_run(flow_run_id)
         return orchestrate_locked(run, state, policy_path=policy, call=call)
 
 
-def flow_run_orchestrate_initial(*, run: FlowRun, proposed: StateProposal, call: OrchestrationCall) -> None:
+def flow_run_orchestrate_initial(
+    *, run: FlowRun, proposed: StateProposal, call: OrchestrationCall
+) -> None:
     """The initial state of a freshly inserted run, under the force policy (spec §8.4)."""
-    orchestrate_locked(run, proposed, policy_path=settings.ORCHESTRATION_FORCE_FLOW_POLICY, call=call)
+    orchestrate_locked(
+        run, proposed, policy_path=settings.ORCHESTRATION_FORCE_FLOW_POLICY, call=call
+    )

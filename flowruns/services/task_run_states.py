@@ -57,7 +57,9 @@ def _flow_run_facts(flow_run_id: UUID | None) -> ParentFlowRunFacts | None:
     )
 
 
-def _run_policy(task_run: TaskRun, proposal: State, policy_path: str, call: OrchestrationCall) -> SetStateOutcome:
+def _run_policy(
+    task_run: TaskRun, proposal: State, policy_path: str, call: OrchestrationCall
+) -> SetStateOutcome:
     current = state_from_row(task_run.state) if task_run.state is not None else None
     context = TransitionContext(
         run=_task_facts(task_run),
@@ -92,7 +94,9 @@ def _lock_task_run(task_run_id: UUID) -> TaskRun | None:
 def task_run_set_state(
     *, task_run_id: UUID, state: StateProposal, force: bool = False, call: OrchestrationCall
 ) -> SetStateOutcome:
-    policy = settings.ORCHESTRATION_FORCE_TASK_POLICY if force else settings.ORCHESTRATION_TASK_POLICY
+    policy = (
+        settings.ORCHESTRATION_FORCE_TASK_POLICY if force else settings.ORCHESTRATION_TASK_POLICY
+    )
     with transaction.atomic():
         task_run = _lock_task_run(task_run_id)
         if task_run is None:
@@ -109,7 +113,9 @@ def task_run_set_state(
         return _run_policy(task_run, proposal, policy, call)
 
 
-def task_run_orchestrate_initial(*, task_run: TaskRun, state: StateProposal, call: OrchestrationCall) -> None:
+def task_run_orchestrate_initial(
+    *, task_run: TaskRun, state: StateProposal, call: OrchestrationCall
+) -> None:
     timestamp = unique_timestamp(TaskRunState, "task_run", task_run, timezone.now())
     proposal = proposed_state(
         state.type, name=state.name, message=state.message, data=state.data,
@@ -118,7 +124,9 @@ def task_run_orchestrate_initial(*, task_run: TaskRun, state: StateProposal, cal
     _run_policy(task_run, proposal, settings.ORCHESTRATION_FORCE_TASK_POLICY, call)
 
 
-def task_run_write_forced(*, task_run_id: UUID, state: State, reset_run_count: bool = False) -> None:
+def task_run_write_forced(
+    *, task_run_id: UUID, state: State, reset_run_count: bool = False
+) -> None:
     """Force a ready-made state onto a task run (subflow sync, legacy retry reset)."""
     task_run = _lock_task_run(task_run_id)
     if task_run is None:

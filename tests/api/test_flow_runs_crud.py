@@ -299,7 +299,10 @@ def test_patch_empirical_policy_replaces_it_whole(api):
 
 def test_patch_rejects_unknown_fields_and_missing_body(api):
     created = create(api).json()
-    assert api.patch(f"/api/flow_runs/{created['id']}", {"labels": {}}, format="json").status_code == 422
+    assert (
+        api.patch(f"/api/flow_runs/{created['id']}", {"labels": {}}, format="json").status_code
+        == 422
+    )
     response = api.generic("PATCH", f"/api/flow_runs/{created['id']}", "")
     assert response.status_code == 422
     assert response.json()["exception_detail"][0]["loc"] == ["body"]
@@ -338,7 +341,9 @@ def test_delete_unknown_run_is_404(api):
 
 def test_labels_patch_merges_shallowly(api):
     created = create(api, labels={"a": 1, "b": "x"}).json()
-    response = api.patch(f"/api/flow_runs/{created['id']}/labels", {"b": "y", "c": True}, format="json")
+    response = api.patch(
+        f"/api/flow_runs/{created['id']}/labels", {"b": "y", "c": True}, format="json"
+    )
     assert response.status_code == 204
     labels = api.get(f"/api/flow_runs/{created['id']}").json()["labels"]
     assert labels == {"prefect.flow.id": created["flow_id"], "a": 1, "b": "y", "c": True}

@@ -35,7 +35,7 @@ def run_concurrently(count: int, work: Callable[[int], Any]) -> list[Any]:
         try:
             barrier.wait()
             results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - surfaced by the assertions
+        except Exception as exc:
             results[i] = exc
         finally:
             connections.close_all()
@@ -156,9 +156,7 @@ def test_a_deployment_limit_of_one_is_never_exceeded(attempt):
 
     results = run_concurrently(
         len(run_ids),
-        lambda i: post(
-            f"/api/flow_runs/{run_ids[i]}/set_state", {"state": {"type": "PENDING"}}
-        ),
+        lambda i: post(f"/api/flow_runs/{run_ids[i]}/set_state", {"state": {"type": "PENDING"}}),
     )
 
     assert not [r for r in results if isinstance(r, Exception)]
@@ -180,9 +178,7 @@ def test_a_deployment_limit_of_one_is_never_exceeded(attempt):
     waiting = [str(r) for r in run_ids if str(r) != str(holder.id)]
     results = run_concurrently(
         len(waiting),
-        lambda i: post(
-            f"/api/flow_runs/{waiting[i]}/set_state", {"state": {"type": "PENDING"}}
-        ),
+        lambda i: post(f"/api/flow_runs/{waiting[i]}/set_state", {"state": {"type": "PENDING"}}),
     )
     statuses = Counter(body["status"] for _, body in results)
     assert statuses["ACCEPT"] == 1

@@ -33,21 +33,21 @@ def estimated_run_time(run: Any, now: datetime) -> float:
     total = float(run.total_run_time or 0.0)
     if run.state_type == StateType.RUNNING and run.state_timestamp is not None:
         total += (now - run.state_timestamp).total_seconds()
-    return total
+    return float(total)
 
 
 def estimated_start_time_delta(run: Any, now: datetime) -> float:
     """Lateness: how far behind its expected start the run started (or still is)."""
     start, expected = run.start_time, run.expected_start_time
     if start is not None and expected is not None and start > expected:
-        return (start - expected).total_seconds()
+        return float((start - expected).total_seconds())
     if (
         start is None
         and expected is not None
         and expected < now
         and run.state_type not in TERMINAL_STATE_TYPES
     ):
-        return (now - expected).total_seconds()
+        return float((now - expected).total_seconds())
     return 0.0
 
 

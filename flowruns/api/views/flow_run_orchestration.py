@@ -7,13 +7,13 @@ from typing import Any
 from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
+from pydantic import BaseModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas.queries import BulkSetStateBody, SetStateBody
 from flowruns.api.serializers.orchestration import details_out, orchestration_result_out
 from flowruns.api.wire.body import field_body
-from pydantic import BaseModel
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.filters.compile import flow_run_filter_q
 from flowruns.selectors.flow_run_queries import flow_run_ids
@@ -57,7 +57,7 @@ class FlowRunOrchestrationViewSet(PrefectViewSet):
                 outcome = flow_run_set_state(
                     flow_run_id=run_id, state=proposal, force=body.force, call=call
                 )
-            except Exception as exc:  # noqa: BLE001 - reported per run, as Prefect does
+            except Exception as exc:
                 logger.warning("bulk_set_state failed for %s: %s", run_id, exc)
                 results.append(
                     {

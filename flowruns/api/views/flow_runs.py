@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from pydantic import RootModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from flowruns.api.pagination import ListPagination
 from flowruns.api.schemas.flow_runs import FlowRunCreate, FlowRunUpdate
 from flowruns.api.schemas.flows import Labels
 from flowruns.api.schemas.states import StateCreate
@@ -15,8 +18,9 @@ from flowruns.api.serializers import FlowRunSerializer
 from flowruns.api.wire.body import model_body
 from flowruns.api.wire.errors import ObjectNotFound, not_found
 from flowruns.api.wire.views import PrefectViewSet
+from flowruns.filters.filtersets import FlowRunFilterSet
 from flowruns.models import FlowRun, StateType
-from flowruns.selectors.flow_runs import flow_run_get
+from flowruns.selectors.flow_runs import flow_run_get, flow_runs_for_response
 from flowruns.services.flow_runs import (
     created_by_from_headers,
     flow_run_create,
@@ -60,6 +64,18 @@ def _create_fields(body: FlowRunCreate) -> dict[str, Any]:
 
 
 class FlowRunViewSet(PrefectViewSet):
+    # For the conventional `GET /api/flow_runs/?state_type=&tag=&...` list.
+    queryset = flow_runs_for_response().order_by("-created", "-id")
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FlowRunFilterSet
+    pagination_class = ListPagination
+
+    @extend_schema(responses={200: dict}, summary="List flow runs (REST, query parameters)")
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        data = FlowRunSerializer(page, many=True, context={"now": timezone.now()}).data
+        return self.get_paginated_response(data)
+
     @extend_schema(request=FlowRunCreate, responses={200: dict, 201: dict})
     def create(self, request: Request) -> Response:
         body = model_body(request, FlowRunCreate)
@@ -103,6 +119,3 @@ class FlowRunViewSet(PrefectViewSet):
             raise ObjectNotFound(f"Flow run with id {id} not found")
         flow_run_update_labels(run=run, labels=labels)
         return Response(status=204)
-
-
-

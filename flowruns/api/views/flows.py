@@ -2,15 +2,22 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from flowruns.api.pagination import ListPagination
+from flowruns.api.schemas.flow_queries import FlowFilterBody
 from flowruns.api.schemas.flows import FlowCreate, FlowUpdate
 from flowruns.api.serializers import FlowSerializer
-from flowruns.api.wire.body import model_body
+from flowruns.api.wire.body import field_body, model_body
 from flowruns.api.wire.errors import not_found
 from flowruns.api.wire.views import PrefectViewSet
+from flowruns.filters.bodies import FlowQuery
+from flowruns.filters.filtersets import FlowFilterSet
+from flowruns.filters.limits import check_limit
+from flowruns.filters.sorting import flow_ordering
 from flowruns.models import Flow
 from flowruns.services.flows import flow_create, flow_delete, flow_update
 
@@ -23,6 +30,17 @@ def _get_flow(**lookup: object) -> Flow:
 
 
 class FlowViewSet(PrefectViewSet):
+    # For the conventional `GET /api/flows/?name=&tag=&limit=&offset=` list.
+    queryset = Flow.objects.order_by("name", "id")
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = FlowFilterSet
+    pagination_class = ListPagination
+
+    @extend_schema(responses={200: dict}, summary="List flows (REST, query parameters)")
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(FlowSerializer(page, many=True).data)
+
     @extend_schema(request=FlowCreate, responses={200: dict, 201: dict})
     def create(self, request: Request) -> Response:
         body = model_body(request, FlowCreate)
@@ -47,3 +65,16 @@ class FlowViewSet(PrefectViewSet):
     def destroy(self, request: Request, id: UUID) -> Response:
         flow_delete(flow=_get_flow(pk=id))
         return Response(status=204)
+
+    @extend_schema(request=FlowFilterBody, responses={200: dict})
+    def filter(self, request: Request) -> Response:
+        body = field_body(request, FlowFilterBody)
+        limit = check_limit(body.limit)
+        flows = Flow.objects.filter(body.q()).order_by(*flow_ordering(body.sort))
+        page = flows[body.offset : body.offset + limit] if limit else []
+        return Response(FlowSerializer(page, many=True).data)
+
+    @extend_schema(request=FlowQuery, responses={200: int})
+    def count(self, request: Request) -> Response:
+        body = field_body(request, FlowQuery)
+        return Response(Flow.objects.filter(body.q()).count())

@@ -106,11 +106,19 @@ def field_body(request: Request, model: type[M]) -> M:
     if not isinstance(data, dict):
         required = [name for name, f in model.model_fields.items() if f.is_required()]
         errors = [
-            {"type": "missing", "loc": ["body", f.alias or name], "msg": "Field required", "input": None}
+            {
+                "type": "missing",
+                "loc": ["body", f.alias or name],
+                "msg": "Field required",
+                "input": None,
+            }
             for name, f in model.model_fields.items()
             if name in required
         ]
         if errors:
             raise RequestValidationError(errors, data)
         data = {}
+    # FastAPI reads an explicit null for a top-level parameter as "not given": the default
+    # applies, or `missing` for a required one (the CLI sends `"sort": null, "limit": null`).
+    data = {key: value for key, value in data.items() if value is not None}
     return validate(model, data, field_body=True)

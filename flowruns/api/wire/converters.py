@@ -6,9 +6,7 @@ import uuid
 
 
 class PrefectUUIDConverter:
-    regex = (
-        "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
-    )
+    regex = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
     def to_python(self, value: str) -> uuid.UUID:
         return uuid.UUID(value)

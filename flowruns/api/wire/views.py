@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.request import Request
-from rest_framework.viewsets import ViewSet
+from rest_framework.viewsets import GenericViewSet
 
 from .versioning import ApiVersion, api_version, client_version
 
 
-class PrefectViewSet(ViewSet):
+class PrefectViewSet(GenericViewSet):
     """Bodies are read by `wire.body` (never DRF parsers) so every route validates alike."""
 
     parser_classes: list[Any] = []

@@ -24,7 +24,12 @@ def _loosen(properties: dict[str, Any], required: list[str]) -> None:
     for key, schema in properties.items():
         if not isinstance(schema, dict):
             continue
-        if key not in required and "type" in schema and schema["type"] != "null" and "default" not in schema:
+        if (
+            key not in required
+            and "type" in schema
+            and schema["type"] != "null"
+            and "default" not in schema
+        ):
             schema["anyOf"] = [{"type": schema.pop("type")}, {"type": "null"}]
         items = schema.get("items")
         if isinstance(items, list) and not schema.get("prefixItems"):
