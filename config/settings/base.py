@@ -145,6 +145,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: request and response models allow `null` (JSON Schema 2020-12 style).
+    "OAS_VERSION": "3.1.0",
+    "PREPROCESSING_HOOKS": ["flowruns.api.openapi.drop_slashless_aliases"],
 }
 
 # --- Prefect server behaviour -------------------------------------------------------------

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from flowruns.api.schemas import responses as r
 from flowruns.api.schemas.queries import BulkSetStateBody, SetStateBody
 from flowruns.api.serializers.orchestration import details_out, orchestration_result_out
 from flowruns.api.wire.body import field_body
@@ -30,7 +31,15 @@ class ResumeBody(BaseModel):
 
 
 class FlowRunOrchestrationViewSet(PrefectViewSet):
-    @extend_schema(request=SetStateBody, responses={200: dict, 201: dict})
+    @extend_schema(
+        request=SetStateBody,
+        responses={
+            200: r.OrchestrationResultOut,
+            201: r.OrchestrationResultOut,
+            404: r.ExceptionMessage,
+            422: r.ValidationErrorResponse,
+        },
+    )
     def set_state(self, request: Request, id: UUID) -> Response:
         """201 when this request wrote a state row (accepted, or rejected with a replacement
         such as AwaitingRetry); 200 otherwise. Clients branch on `status`, not the code."""
@@ -43,7 +52,10 @@ class FlowRunOrchestrationViewSet(PrefectViewSet):
         )
         return Response(orchestration_result_out(outcome), status=201 if outcome.written else 200)
 
-    @extend_schema(request=BulkSetStateBody, responses={200: dict})
+    @extend_schema(
+        request=BulkSetStateBody,
+        responses={200: r.BulkSetStateResponse, 422: r.ValidationErrorResponse},
+    )
     def bulk_set_state(self, request: Request) -> Response:
         """Each selected run is orchestrated in its own transaction; a failure for one run is
         reported as an ABORT entry for it and the others go on."""
@@ -71,7 +83,15 @@ class FlowRunOrchestrationViewSet(PrefectViewSet):
             results.append({"flow_run_id": str(run_id), **orchestration_result_out(outcome)})
         return Response({"results": results})
 
-    @extend_schema(request=ResumeBody, responses={200: dict, 201: dict})
+    @extend_schema(
+        request=ResumeBody,
+        responses={
+            200: r.OrchestrationResultOut,
+            201: r.OrchestrationResultOut,
+            404: r.ErrorDetail,
+            422: r.ValidationErrorResponse,
+        },
+    )
     def resume(self, request: Request, id: UUID) -> Response:
         body = field_body(request, ResumeBody)
         outcome = flow_run_resume(

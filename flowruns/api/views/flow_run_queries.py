@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from flowruns.api.schemas import responses as r
 from flowruns.api.schemas.queries import FlowRunFilterBody, FlowRunPaginateBody
 from flowruns.api.serializers import FlowRunSerializer
 from flowruns.api.wire.body import field_body
@@ -19,7 +20,10 @@ from flowruns.selectors.flow_run_queries import flow_runs_count, flow_runs_page
 
 
 class FlowRunQueryViewSet(PrefectViewSet):
-    @extend_schema(request=FlowRunFilterBody, responses={200: dict})
+    @extend_schema(
+        request=FlowRunFilterBody,
+        responses={200: r.FlowRunResponses, 422: r.ValidationErrorResponse},
+    )
     def filter(self, request: Request) -> Response:
         body = field_body(request, FlowRunFilterBody)
         limit = check_limit(body.limit)
@@ -27,12 +31,15 @@ class FlowRunQueryViewSet(PrefectViewSet):
         context = {"now": timezone.now()}
         return Response(FlowRunSerializer(runs, many=True, context=context).data)
 
-    @extend_schema(request=FlowRunQuery, responses={200: int})
+    @extend_schema(request=FlowRunQuery, responses={200: int, 422: r.ValidationErrorResponse})
     def count(self, request: Request) -> Response:
         body = field_body(request, FlowRunQuery)
         return Response(flow_runs_count(where=body.q()))
 
-    @extend_schema(request=FlowRunPaginateBody, responses={200: dict})
+    @extend_schema(
+        request=FlowRunPaginateBody,
+        responses={200: r.FlowRunPaginationResponse, 422: r.ValidationErrorResponse},
+    )
     def paginate(self, request: Request) -> Response:
         body = field_body(request, FlowRunPaginateBody)
         limit = check_limit(body.limit)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.pagination import ListPagination
+from flowruns.api.schemas import responses as r
 from flowruns.api.schemas.flow_runs import FlowRunCreate, FlowRunUpdate
 from flowruns.api.schemas.flows import Labels
 from flowruns.api.schemas.states import StateCreate
@@ -70,13 +71,24 @@ class FlowRunViewSet(PrefectViewSet):
     filterset_class = FlowRunFilterSet
     pagination_class = ListPagination
 
-    @extend_schema(responses={200: dict}, summary="List flow runs (REST, query parameters)")
+    @extend_schema(
+        responses={200: r.FlowRunList}, summary="List flow runs (REST, query parameters)"
+    )
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         data = FlowRunSerializer(page, many=True, context={"now": timezone.now()}).data
         return self.get_paginated_response(data)
 
-    @extend_schema(request=FlowRunCreate, responses={200: dict, 201: dict})
+    @extend_schema(
+        request=FlowRunCreate,
+        responses={
+            200: r.FlowRunResponse,
+            201: r.FlowRunResponse,
+            404: r.ErrorDetail,
+            409: r.ErrorDetail,
+            422: r.ValidationErrorResponse,
+        },
+    )
     def create(self, request: Request) -> Response:
         body = model_body(request, FlowRunCreate)
         run, created = flow_run_create(
@@ -91,11 +103,19 @@ class FlowRunViewSet(PrefectViewSet):
         run = get_flow_run_or_404(run.pk)
         return Response(FlowRunSerializer(run).data, status=201 if created else 200)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: r.FlowRunResponse, 404: r.ErrorDetail})
     def retrieve(self, request: Request, id: UUID) -> Response:
         return Response(FlowRunSerializer(get_flow_run_or_404(id)).data)
 
-    @extend_schema(request=FlowRunUpdate, responses={204: None})
+    @extend_schema(
+        request=FlowRunUpdate,
+        responses={
+            204: None,
+            400: r.ErrorDetail,
+            404: r.ErrorDetail,
+            422: r.ValidationErrorResponse,
+        },
+    )
     def partial_update(self, request: Request, id: UUID) -> Response:
         body = model_body(request, FlowRunUpdate)
         run = get_flow_run_or_404(id)
@@ -105,13 +125,16 @@ class FlowRunViewSet(PrefectViewSet):
         flow_run_update(run=run, changes=changes)
         return Response(status=204)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 404: r.ErrorDetail})
     def destroy(self, request: Request, id: UUID) -> Response:
         if not flow_runs_delete_by_ids([id]):
             raise not_found("Flow run not found")
         return Response(status=204)
 
-    @extend_schema(request=dict, responses={204: None})
+    @extend_schema(
+        request=LabelsBody,
+        responses={204: None, 404: r.ExceptionMessage, 422: r.ValidationErrorResponse},
+    )
     def labels(self, request: Request, id: UUID) -> Response:
         labels = model_body(request, LabelsBody).root
         run = flow_run_get(id)

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.pagination import ListPagination
+from flowruns.api.schemas import responses as r
 from flowruns.api.schemas.flow_queries import FlowFilterBody
 from flowruns.api.schemas.flows import FlowCreate, FlowUpdate
 from flowruns.api.serializers import FlowSerializer
@@ -36,37 +37,45 @@ class FlowViewSet(PrefectViewSet):
     filterset_class = FlowFilterSet
     pagination_class = ListPagination
 
-    @extend_schema(responses={200: dict}, summary="List flows (REST, query parameters)")
+    @extend_schema(responses={200: r.FlowList}, summary="List flows (REST, query parameters)")
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(FlowSerializer(page, many=True).data)
 
-    @extend_schema(request=FlowCreate, responses={200: dict, 201: dict})
+    @extend_schema(
+        request=FlowCreate,
+        responses={200: r.FlowOut, 201: r.FlowOut, 422: r.ValidationErrorResponse},
+    )
     def create(self, request: Request) -> Response:
         body = model_body(request, FlowCreate)
         flow, created = flow_create(name=body.name, tags=body.tags, labels=body.labels)
         return Response(FlowSerializer(flow).data, status=201 if created else 200)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: r.FlowOut, 404: r.ErrorDetail})
     def retrieve(self, request: Request, id: UUID) -> Response:
         return Response(FlowSerializer(_get_flow(pk=id)).data)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: r.FlowOut, 404: r.ErrorDetail})
     def retrieve_by_name(self, request: Request, name: str) -> Response:
         return Response(FlowSerializer(_get_flow(name=name)).data)
 
-    @extend_schema(request=FlowUpdate, responses={204: None})
+    @extend_schema(
+        request=FlowUpdate,
+        responses={204: None, 404: r.ErrorDetail, 422: r.ValidationErrorResponse},
+    )
     def partial_update(self, request: Request, id: UUID) -> Response:
         body = model_body(request, FlowUpdate)
         flow_update(flow=_get_flow(pk=id), tags=body.tags)
         return Response(status=204)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 404: r.ErrorDetail})
     def destroy(self, request: Request, id: UUID) -> Response:
         flow_delete(flow=_get_flow(pk=id))
         return Response(status=204)
 
-    @extend_schema(request=FlowFilterBody, responses={200: dict})
+    @extend_schema(
+        request=FlowFilterBody, responses={200: r.FlowOutList, 422: r.ValidationErrorResponse}
+    )
     def filter(self, request: Request) -> Response:
         body = field_body(request, FlowFilterBody)
         limit = check_limit(body.limit)
@@ -74,7 +83,7 @@ class FlowViewSet(PrefectViewSet):
         page = flows[body.offset : body.offset + limit] if limit else []
         return Response(FlowSerializer(page, many=True).data)
 
-    @extend_schema(request=FlowQuery, responses={200: int})
+    @extend_schema(request=FlowQuery, responses={200: int, 422: r.ValidationErrorResponse})
     def count(self, request: Request) -> Response:
         body = field_body(request, FlowQuery)
         return Response(Flow.objects.filter(body.q()).count())

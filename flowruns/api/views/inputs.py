@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from flowruns.api.schemas import responses as r
 from flowruns.api.serializers import FlowRunInputSerializer
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.errors import not_found
@@ -38,7 +39,15 @@ class InputFilterBody(BaseModel):
 
 
 class FlowRunInputViewSet(PrefectViewSet):
-    @extend_schema(request=InputCreateBody, responses={201: None})
+    @extend_schema(
+        request=InputCreateBody,
+        responses={
+            201: None,
+            404: r.ErrorDetail,
+            409: r.ErrorDetail,
+            422: r.ValidationErrorResponse,
+        },
+    )
     def create(self, request: Request, id: UUID) -> Response:
         body = field_body(request, InputCreateBody)
         flow_run_input_create(
@@ -49,7 +58,10 @@ class FlowRunInputViewSet(PrefectViewSet):
         )
         return Response(None, status=201)
 
-    @extend_schema(request=InputFilterBody, responses={200: dict})
+    @extend_schema(
+        request=InputFilterBody,
+        responses={200: r.FlowRunInputOutList, 422: r.ValidationErrorResponse},
+    )
     def filter(self, request: Request, id: UUID) -> Response:
         body = field_body(request, InputFilterBody)
         queryset = (
@@ -68,7 +80,7 @@ class FlowRunInputViewSet(PrefectViewSet):
         # The stored text verbatim: JSON-encoding it would hand the client a different value.
         return HttpResponse(row.value, content_type="text/plain; charset=utf-8")
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 404: r.ErrorDetail})
     def destroy(self, request: Request, id: UUID, key: str) -> Response:
         if not flow_run_input_delete(flow_run_id=id, key=key):
             raise not_found("Flow run input not found")

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from flowruns.api.schemas import responses as r
 from flowruns.api.serializers import StateSerializer
 from flowruns.api.wire.body import validate
 from flowruns.api.wire.errors import RequestValidationError, not_found
@@ -20,9 +21,10 @@ class StatesQuery(BaseModel):
 
 
 class FlowRunStateViewSet(PrefectViewSet):
+    queryset = FlowRunState.objects.none()  # for the schema generator only
     @extend_schema(
         parameters=[OpenApiParameter("flow_run_id", UUID, required=True)],
-        responses={200: dict},
+        responses={200: r.StateOutList, 422: r.ValidationErrorResponse},
         summary="A flow run's states, oldest first",
     )
     def list(self, request: Request) -> Response:
@@ -36,7 +38,7 @@ class FlowRunStateViewSet(PrefectViewSet):
         states = flow_run_states(query.flow_run_id)
         return Response(StateSerializer(states, many=True).data)
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: r.StateOut, 404: r.ErrorDetail})
     def retrieve(self, request: Request, id: UUID) -> Response:
         state = FlowRunState.objects.filter(pk=id).first()
         if state is None:

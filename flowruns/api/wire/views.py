@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.viewsets import GenericViewSet
 
@@ -11,9 +12,10 @@ from .versioning import ApiVersion, api_version, client_version
 
 
 class PrefectViewSet(GenericViewSet):
-    """Bodies are read by `wire.body` (never DRF parsers) so every route validates alike."""
+    """Bodies are read by `wire.body`, never through `request.data`, so every route parses
+    and validates alike; the JSON parser is declared so the OpenAPI document lists bodies."""
 
-    parser_classes: list[Any] = []
+    parser_classes: list[Any] = [JSONParser]
     authentication_classes: list[Any] = []
     permission_classes: list[Any] = []
 
