@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .views.flow_run_orchestration import FlowRunOrchestrationViewSet
@@ -66,6 +66,8 @@ urlpatterns = [
     path("flow_run_states/", states({"get": "list"})),
     path("flow_run_states", states({"get": "list"})),
     path("flow_run_states/<puuid:id>", states({"get": "retrieve"})),
+    path("", include("flowruns.api.task_run_urls")),
+    path("", include("logs_app.api.urls")),
     # OpenAPI
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
