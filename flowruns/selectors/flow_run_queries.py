@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Avg, Q, QuerySet
 
 from flowruns.filters.sorting import FlowRunSort, flow_run_ordering
 from flowruns.models import FlowRun
 
 from .flow_runs import flow_runs_for_response
+from .run_metrics import estimated_lateness
 
 
 def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[FlowRun]:
@@ -27,3 +29,9 @@ def flow_run_ids(*, where: Q, limit: int) -> list[Any]:
     """Ids of up to `limit` matching runs, in the default (ID_DESC) order."""
     queryset: QuerySet[FlowRun] = FlowRun.objects.filter(where).order_by("-id")
     return list(queryset.values_list("id", flat=True)[:limit])
+
+
+def flow_runs_average_lateness(*, where: Q, now: datetime) -> float | None:
+    """Mean lateness in seconds over the matching runs (None when nothing matches)."""
+    result = FlowRun.objects.filter(where).aggregate(value=Avg(estimated_lateness(now)))["value"]
+    return None if result is None else float(result)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from flowruns.filters.bodies import FlowRunQuery
+from flowruns.filters.bodies import FlowRunHistoryQuery, FlowRunQuery
 from flowruns.filters.schemas import FlowRunFilter
 from flowruns.filters.sorting import FlowRunSort
+from flowruns.filters.types import UTCDateTime
 
 from .states import StateCreate
 
@@ -38,3 +39,9 @@ class BulkSetStateBody(FlowRunQuery):
 class BulkDeleteBody(FlowRunQuery):
     flow_runs: FlowRunFilter | None = None
     limit: int = Field(50, ge=1, le=50)
+
+
+class FlowRunHistoryBody(FlowRunHistoryQuery):
+    history_start: UTCDateTime
+    history_end: UTCDateTime
+    history_interval_seconds: float

@@ -197,6 +197,24 @@ class FlowList(BaseModel):
     results: list[FlowOut]
 
 
+class HistoryStateOut(BaseModel):
+    state_type: StateType | None
+    state_name: str | None
+    count_runs: int
+    sum_estimated_run_time: float
+    sum_estimated_lateness: float
+
+
+class HistoryBucketOut(BaseModel):
+    interval_start: datetime
+    interval_end: datetime
+    states: list[HistoryStateOut]
+
+
+class HistoryResponse(RootModel[list[HistoryBucketOut]]):
+    pass
+
+
 class FlowRunResponses(RootModel[list[FlowRunResponse]]):
     pass
 

@@ -10,13 +10,28 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
-from flowruns.api.schemas.queries import FlowRunFilterBody, FlowRunPaginateBody
+from flowruns.api.schemas.queries import (
+    BulkDeleteBody,
+    FlowRunFilterBody,
+    FlowRunHistoryBody,
+    FlowRunPaginateBody,
+)
 from flowruns.api.serializers import FlowRunSerializer
 from flowruns.api.wire.body import field_body
+from flowruns.api.wire.encoding import dt
 from flowruns.api.wire.views import PrefectViewSet
+from flowruns.errors import DetailError
 from flowruns.filters.bodies import FlowRunQuery
+from flowruns.filters.compile import flow_run_filter_q
 from flowruns.filters.limits import check_limit
-from flowruns.selectors.flow_run_queries import flow_runs_count, flow_runs_page
+from flowruns.selectors.flow_run_queries import (
+    flow_run_ids,
+    flow_runs_average_lateness,
+    flow_runs_count,
+    flow_runs_page,
+)
+from flowruns.selectors.history import flow_run_history
+from flowruns.services.flow_runs_delete import flow_runs_delete_by_ids
 
 
 class FlowRunQueryViewSet(PrefectViewSet):
@@ -56,3 +71,47 @@ class FlowRunQueryViewSet(PrefectViewSet):
                 "page": body.page,
             }
         )
+
+    @extend_schema(request=FlowRunQuery, responses={200: float, 422: r.ValidationErrorResponse})
+    def lateness(self, request: Request) -> Response:
+        """Average lateness in seconds of the matching runs, or null when none match."""
+        body = field_body(request, FlowRunQuery)
+        return Response(flow_runs_average_lateness(where=body.q(), now=timezone.now()))
+
+    @extend_schema(
+        request=FlowRunHistoryBody,
+        responses={200: r.HistoryResponse, 422: r.ValidationErrorResponse},
+    )
+    def history(self, request: Request) -> Response:
+        body = field_body(request, FlowRunHistoryBody)
+        if body.history_interval_seconds < 1:
+            raise DetailError(422, "History interval must not be less than 1 second.")
+        buckets = flow_run_history(
+            where=body.q(),
+            start=body.history_start,
+            end=body.history_end,
+            interval_seconds=body.history_interval_seconds,
+            now=timezone.now(),
+        )
+        return Response(
+            [
+                {
+                    "interval_start": dt(bucket.interval_start),
+                    "interval_end": dt(bucket.interval_end),
+                    "states": bucket.states,
+                }
+                for bucket in buckets
+            ]
+        )
+
+    @extend_schema(
+        request=BulkDeleteBody,
+        responses={200: r.BulkDeleteResponse, 422: r.ValidationErrorResponse},
+    )
+    def bulk_delete(self, request: Request) -> Response:
+        """Delete up to `limit` (≤ 50) matching runs with their states, inputs, task runs
+        and logs; answers the ids actually deleted."""
+        body = field_body(request, BulkDeleteBody)
+        ids = flow_run_ids(where=flow_run_filter_q(flow_runs=body.flow_runs), limit=body.limit)
+        deleted = flow_runs_delete_by_ids(ids)
+        return Response({"deleted": [str(run_id) for run_id in deleted]})
