@@ -36,7 +36,8 @@ class TimestampedModel(models.Model):
         abstract = True
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.updated = timezone.now()
+        # A new row is created and updated at the same instant.
+        self.updated = self.created if self._state.adding else timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "updated"}  # type: ignore[misc]
