@@ -4,23 +4,44 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
+from django.utils import timezone
+
+from flowruns.services.deletion import raw_delete
 from logs_app.models import Log
+from orchestration.ids import uuid7
 
 
 def logs_delete_for_runs(run_ids: Sequence[UUID]) -> int:
-    """Delete the logs of these flow runs (one indexed DELETE on flow_run_id)."""
-    queryset = Log.objects.filter(flow_run_id__in=list(run_ids))
-    return queryset._raw_delete(queryset.db)
+    """Delete the logs of these flow runs (one indexed DELETE on flow_run_id); returns the
+    number of rows deleted."""
+    if not run_ids:
+        return 0
+    return raw_delete(Log.objects.filter(flow_run_id__in=list(run_ids)))
+
+
+def logs_delete_for_task_runs(task_run_ids: Sequence[UUID]) -> int:
+    """Delete the logs of these task runs (indexed on task_run_id)."""
+    if not task_run_ids:
+        return 0
+    return raw_delete(Log.objects.filter(task_run_id__in=list(task_run_ids)))
 
 
 def _strip_nul(text: str) -> str:
+    # PostgreSQL text cannot hold NUL; Prefect drops them rather than failing the batch.
     return text.replace("\x00", "")
 
 
 def logs_create(*, logs: Iterable[dict[str, Any]], batch_size: int = 1000) -> int:
-    """Insert a batch of logs in one statement (per `batch_size` rows)."""
+    """Insert a batch of logs in one statement (per `batch_size` rows).
+
+    Ids are UUIDv7, as Prefect's, so a batch's ids follow the order it was sent in.
+    """
+    now = timezone.now()
     rows = [
         Log(
+            id=uuid7(),
+            created=now,
+            updated=now,
             name=_strip_nul(item["name"]),
             level=item["level"],
             message=_strip_nul(item["message"]),

@@ -85,8 +85,9 @@ TEMPLATES = [
 
 DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'prefect.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.config(
-        default=DEFAULT_SQLITE_URL,
+    # An empty DATABASE_URL means "not set" (CI runs the SQLite pass with DATABASE_URL=).
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or DEFAULT_SQLITE_URL,
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -160,6 +161,7 @@ PREFECT_BULK_OPERATION_LIMIT = 50
 PREFECT_MAX_PARAMETER_SIZE = env_int("PREFECT_MAX_PARAMETER_SIZE", 524288)
 PREFECT_FLOW_RUN_GRAPH_MAX_NODES = env_int("PREFECT_FLOW_RUN_GRAPH_MAX_NODES", 10000)
 PREFECT_DEPLOYMENT_CONCURRENCY_SLOT_WAIT_SECONDS = 30
+PREFECT_TASK_CACHE_KEY_MAX_LENGTH = env_int("PREFECT_TASK_CACHE_KEY_MAX_LENGTH", 2000)
 # Dotted paths of the orchestration policies; swap them to plug in your own rules.
 ORCHESTRATION_FLOW_POLICY = os.environ.get(
     "ORCHESTRATION_FLOW_POLICY", "orchestration.policies.CoreFlowPolicy"

@@ -34,7 +34,13 @@ class TaskRun(TimestampedModel, RunFields):
             models.UniqueConstraint(
                 fields=["flow_run", "task_key", "dynamic_key"],
                 name="uq_task_run__flow_run_id_task_key_dynamic_key",
-            )
+            ),
+            # NULLs never collide above, so task runs outside any flow run get their own.
+            models.UniqueConstraint(
+                fields=["task_key", "dynamic_key"],
+                condition=models.Q(flow_run__isnull=True),
+                name="uq_task_run__task_key_dynamic_key_no_flow",
+            ),
         ]
         indexes = [
             models.Index(F("expected_start_time").desc(), name="ix_task_run__exp_start_desc"),

@@ -2,15 +2,12 @@
 
 Django's cascade collector loads every related row into memory before deleting; with millions
 of states and logs that is unusable, so the children are deleted by the batch's run ids
-directly. Logs live in `logs_app`, which depends on this app (not the reverse): it registers a
-deleter with `register_run_children_deleter` at startup, and every run deletion calls it with
-the batch's ids — never hunting for orphans over the whole log table.
+directly; logs go through the hooks in `services.deletion`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 from uuid import UUID
 
 from django.db import transaction
@@ -24,19 +21,7 @@ from flowruns.models import (
     TaskRunState,
 )
 
-RunChildrenDeleter = Callable[[list[UUID]], object]
-_extra_deleters: list[RunChildrenDeleter] = []
-
-
-def register_run_children_deleter(deleter: RunChildrenDeleter) -> None:
-    """Have `deleter(run_ids)` called inside every run-deleting transaction."""
-    if deleter not in _extra_deleters:
-        _extra_deleters.append(deleter)
-
-
-def _raw_delete(queryset: Any) -> int:
-    # One DELETE ... WHERE, no collector: every referencing row is handled explicitly above.
-    return int(queryset._raw_delete(queryset.db))
+from .deletion import delete_flow_run_children, raw_delete
 
 
 def flow_runs_delete_by_ids(run_ids: Sequence[UUID]) -> list[UUID]:
@@ -62,14 +47,13 @@ def flow_runs_delete_by_ids(run_ids: Sequence[UUID]) -> list[UUID]:
             FlowRun.objects.filter(parent_task_run_id__in=task_run_ids).exclude(id__in=ids).update(
                 parent_task_run=None
             )
-            _raw_delete(TaskRunState.objects.filter(task_run_id__in=task_run_ids))
+            raw_delete(TaskRunState.objects.filter(task_run_id__in=task_run_ids))
             FlowRun.objects.filter(id__in=ids).update(parent_task_run=None)
-            _raw_delete(TaskRun.objects.filter(id__in=task_run_ids))
-        _raw_delete(DeploymentConcurrencyLease.objects.filter(flow_run_id__in=ids))
-        _raw_delete(FlowRunInput.objects.filter(flow_run_id__in=ids))
+            raw_delete(TaskRun.objects.filter(id__in=task_run_ids))
+        raw_delete(DeploymentConcurrencyLease.objects.filter(flow_run_id__in=ids))
+        raw_delete(FlowRunInput.objects.filter(flow_run_id__in=ids))
         FlowRun.objects.filter(id__in=ids).update(state=None)
-        _raw_delete(FlowRunState.objects.filter(flow_run_id__in=ids))
-        for deleter in _extra_deleters:
-            deleter(ids)
-        _raw_delete(FlowRun.objects.filter(id__in=ids))
+        raw_delete(FlowRunState.objects.filter(flow_run_id__in=ids))
+        delete_flow_run_children(ids)
+        raw_delete(FlowRun.objects.filter(id__in=ids))
     return ids

@@ -229,3 +229,126 @@ class StateOutList(RootModel[list[StateOut]]):
 
 class FlowRunInputOutList(RootModel[list[FlowRunInputOut]]):
     pass
+
+
+# --- task runs and flow-run graphs ------------------------------------------------------------
+
+
+class TaskRunPolicyOut(BaseModel):
+    max_retries: int
+    retry_delay_seconds: float
+    retries: int | None
+    retry_delay: int | float | list[int] | list[float] | None
+    retry_jitter_factor: float | None
+
+
+class TaskRunInputOut(BaseModel):
+    """One entry of `task_inputs`: `task_run`/`flow_run` carry `id`, `parameter` a `name`,
+    `constant` a `type`."""
+
+    input_type: Literal["task_run", "flow_run", "parameter", "constant"]
+    id: UUID | None = None
+    name: str | None = None
+    type: str | None = None
+
+
+class TaskRunResponse(BaseModel):
+    """Durations are float seconds; datetimes are UTC with a `Z`."""
+
+    id: UUID
+    created: datetime
+    updated: datetime
+    name: str
+    flow_run_id: UUID | None
+    task_key: str
+    dynamic_key: str
+    cache_key: str | None
+    cache_expiration: datetime | None
+    task_version: str | None
+    empirical_policy: TaskRunPolicyOut
+    tags: list[str]
+    labels: dict[str, Any] | None
+    state_id: UUID | None
+    task_inputs: dict[str, list[TaskRunInputOut]]
+    state_type: StateType | None
+    state_name: str | None
+    run_count: int
+    flow_run_run_count: int
+    expected_start_time: datetime | None
+    next_scheduled_start_time: datetime | None
+    start_time: datetime | None
+    end_time: datetime | None
+    total_run_time: float
+    estimated_run_time: float
+    estimated_start_time_delta: float
+    state: StateOut | None
+
+
+class TaskRunResponses(RootModel[list[TaskRunResponse]]):
+    pass
+
+
+class TaskRunResultOut(BaseModel):
+    input_type: Literal["task_run"]
+    id: UUID
+
+
+class DependencyResultOut(BaseModel):
+    id: UUID
+    name: str
+    upstream_dependencies: list[TaskRunResultOut]
+    state: StateOut | None
+    expected_start_time: datetime | None
+    start_time: datetime | None
+    end_time: datetime | None
+    total_run_time: float
+    estimated_run_time: float
+    untrackable_result: bool
+
+
+class DependencyResults(RootModel[list[DependencyResultOut]]):
+    pass
+
+
+class GraphEdge(BaseModel):
+    id: UUID
+
+
+class GraphArtifactOut(BaseModel):
+    id: UUID
+    created: datetime
+    key: str | None
+    type: str | None
+    is_latest: bool
+    data: Any
+
+
+class GraphNodeOut(BaseModel):
+    kind: Literal["flow-run", "task-run"]
+    id: UUID
+    label: str
+    state_type: StateType | None
+    start_time: datetime
+    end_time: datetime | None
+    parents: list[GraphEdge]
+    children: list[GraphEdge]
+    encapsulating: list[GraphEdge]
+    artifacts: list[GraphArtifactOut]
+
+
+class GraphStateOut(BaseModel):
+    id: UUID
+    timestamp: datetime
+    type: StateType
+    name: str
+
+
+class GraphOut(BaseModel):
+    """`nodes` is a list of `[node id, node]` pairs, ordered by start then end time."""
+
+    start_time: datetime | None
+    end_time: datetime | None
+    root_node_ids: list[UUID]
+    nodes: list[tuple[UUID, GraphNodeOut]]
+    artifacts: list[GraphArtifactOut]
+    states: list[GraphStateOut]

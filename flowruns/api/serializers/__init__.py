@@ -8,12 +8,15 @@ from .flow_runs import FlowRunSerializer, flow_run_policy_out
 from .flows import FlowSerializer
 from .inputs import FlowRunInputSerializer
 from .states import StateSerializer, state_details_out
+from .task_runs import TaskRunSerializer, task_run_policy_out
 
 __all__ = [
     "FlowRunInputSerializer",
     "FlowRunSerializer",
     "FlowSerializer",
     "StateSerializer",
+    "TaskRunSerializer",
     "flow_run_policy_out",
     "state_details_out",
+    "task_run_policy_out",
 ]

@@ -80,7 +80,15 @@ class FlowRunOrchestrationViewSet(PrefectViewSet):
                     }
                 )
                 continue
-            results.append({"flow_run_id": str(run_id), **orchestration_result_out(outcome)})
+            result = orchestration_result_out(outcome)
+            results.append(
+                {
+                    "flow_run_id": str(run_id),
+                    "status": result["status"],
+                    "state": result["state"],
+                    "details": result["details"],
+                }
+            )
         return Response({"results": results})
 
     @extend_schema(

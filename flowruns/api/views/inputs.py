@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
+from django.db.models import F
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from pydantic import AfterValidator, BaseModel
@@ -16,6 +17,7 @@ from flowruns.api.serializers import FlowRunInputSerializer
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.errors import not_found
 from flowruns.api.wire.views import PrefectViewSet
+from flowruns.filters.lookups import LikeStartsWith
 from flowruns.models import FlowRunInput
 from flowruns.services.inputs import INPUT_KEY, flow_run_input_create, flow_run_input_delete
 
@@ -65,7 +67,8 @@ class FlowRunInputViewSet(PrefectViewSet):
     def filter(self, request: Request, id: UUID) -> Response:
         body = field_body(request, InputFilterBody)
         queryset = (
-            FlowRunInput.objects.filter(flow_run_id=id, key__startswith=body.prefix)
+            # Prefect matches `key LIKE prefix || '%'` with the prefix unescaped.
+            FlowRunInput.objects.filter(LikeStartsWith(F("key"), body.prefix), flow_run_id=id)
             .exclude(key__in=body.exclude_keys)
             .order_by("created", "id")
         )

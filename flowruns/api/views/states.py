@@ -22,6 +22,7 @@ class StatesQuery(BaseModel):
 
 class FlowRunStateViewSet(PrefectViewSet):
     queryset = FlowRunState.objects.none()  # for the schema generator only
+
     @extend_schema(
         parameters=[OpenApiParameter("flow_run_id", UUID, required=True)],
         responses={200: r.StateOutList, 422: r.ValidationErrorResponse},

@@ -104,7 +104,7 @@ def field_body(request: Request, model: type[M]) -> M:
     if data is _EMPTY:
         data = {}
     if not isinstance(data, dict):
-        required = [name for name, f in model.model_fields.items() if f.is_required()]
+        # FastAPI cannot pick parameters out of a non-object: every one of them is missing.
         errors = [
             {
                 "type": "missing",
@@ -113,11 +113,8 @@ def field_body(request: Request, model: type[M]) -> M:
                 "input": None,
             }
             for name, f in model.model_fields.items()
-            if name in required
         ]
-        if errors:
-            raise RequestValidationError(errors, data)
-        data = {}
+        raise RequestValidationError(errors, data)
     # FastAPI reads an explicit null for a top-level parameter as "not given": the default
     # applies, or `missing` for a required one (the CLI sends `"sort": null, "limit": null`).
     data = {key: value for key, value in data.items() if value is not None}

@@ -1,0 +1,66 @@
+"""`/logs/`, `/logs/filter` and `/flow_runs/{id}/logs/download` (spec/api.md §6.20, §7.3-§7.4)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from flowruns.api.schemas import responses as r
+from flowruns.api.wire.body import field_body, model_body
+from flowruns.api.wire.errors import not_found
+from flowruns.api.wire.views import PrefectViewSet
+from flowruns.filters.limits import check_limit
+from logs_app.csv_export import content_disposition, csv_chunks
+from logs_app.selectors import flow_run_log_pages, flow_run_name, logs_page
+from logs_app.services import logs_create
+
+from .schemas import LogCreateList, LogFilterBody, LogOutList
+from .serializers import LogSerializer
+
+
+class LogViewSet(PrefectViewSet):
+    @extend_schema(request=LogCreateList, responses={201: None, 422: r.ValidationErrorResponse})
+    def create(self, request: Request) -> Response:
+        """Store a batch of logs (NUL characters are dropped from `name` and `message`)."""
+        body = model_body(request, LogCreateList)
+        logs_create(logs=[log.model_dump() for log in body.root])
+        return Response(None, status=201)
+
+    @extend_schema(
+        request=LogFilterBody,
+        responses={200: LogOutList, 422: r.ValidationErrorResponse},
+    )
+    def filter(self, request: Request) -> Response:
+        """Logs matching a LogFilter, sorted by timestamp (then id), by limit and offset."""
+        body = field_body(request, LogFilterBody)
+        limit = check_limit(body.limit)
+        logs = logs_page(where=body.q(), sort=body.sort, limit=limit, offset=body.offset)
+        return Response(LogSerializer(logs, many=True).data)
+
+
+class FlowRunLogsViewSet(PrefectViewSet):
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The CSV is sent whatever `Accept` says (a client asking for text/csv must not get
+        # a 406); error bodies stay JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.STR, 404: r.ErrorDetail},
+        summary="Download a flow run's logs as CSV",
+    )
+    def download(self, request: Request, id: UUID) -> StreamingHttpResponse:
+        """Every log of the run as CSV, oldest first, streamed page by page."""
+        name = flow_run_name(id)
+        if name is None:
+            raise not_found("Flow run not found")
+        response = StreamingHttpResponse(
+            csv_chunks(flow_run_log_pages(id)), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = content_disposition(name)
+        return response
