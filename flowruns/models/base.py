@@ -30,7 +30,8 @@ class TimestampedModel(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
-    updated = models.DateTimeField(default=timezone.now, db_index=True)
+    # Not indexed by default: nothing filters on it, and every state change rewrites it.
+    updated = models.DateTimeField(default=timezone.now)
 
     class Meta:
         abstract = True
@@ -47,7 +48,7 @@ class TimestampedModel(models.Model):
 class RunFields(models.Model):
     """The columns a flow run and a task run share; kept current by orchestration bookkeeping."""
 
-    name = models.TextField(db_index=True)
+    name = models.TextField()  # indexed with `id` by each run table (sorts, exact matches)
     state_type = models.CharField(max_length=16, choices=StateType.choices, null=True, blank=True)
     state_name = models.TextField(null=True, blank=True)
     state_timestamp = models.DateTimeField(null=True, blank=True)
@@ -70,9 +71,10 @@ class RunFields(models.Model):
 class StateFields(models.Model):
     """One row of a run's append-only state history."""
 
-    type = models.CharField(max_length=16, choices=StateType.choices, db_index=True)
+    # State rows are read by run (the unique (run, timestamp) index) and by id only.
+    type = models.CharField(max_length=16, choices=StateType.choices)
     timestamp = models.DateTimeField()
-    name = models.TextField(db_index=True)
+    name = models.TextField()
     message = models.TextField(null=True, blank=True)
     state_details = models.JSONField(default=dict, blank=True)
     data = models.JSONField(null=True, blank=True)

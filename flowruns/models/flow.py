@@ -10,7 +10,10 @@ class Flow(TimestampedModel):
 
     class Meta:
         db_table = "flow"
-        indexes = [models.Index(fields=["created"], name="ix_flow__created")]
+        indexes = [
+            models.Index(fields=["created"], name="ix_flow__created"),
+            models.Index(fields=["updated"], name="ix_flow__updated"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -11,12 +11,12 @@ class FlowRun(TimestampedModel, RunFields):
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="flow_runs")
     # No foreign key, as in Prefect: any UUID is accepted and filters use EXISTS.
     deployment_id = models.UUIDField(null=True, blank=True, db_index=True)
-    deployment_version = models.TextField(null=True, blank=True, db_index=True)
-    work_queue_name = models.TextField(null=True, blank=True, db_index=True)
+    deployment_version = models.TextField(null=True, blank=True)
+    work_queue_name = models.TextField(null=True, blank=True)
     work_queue = models.ForeignKey(
         WorkQueue, null=True, blank=True, on_delete=models.SET_NULL, related_name="flow_runs"
     )
-    flow_version = models.TextField(null=True, blank=True, db_index=True)
+    flow_version = models.TextField(null=True, blank=True)
     parameters = models.JSONField(default=dict, blank=True)
     idempotency_key = models.TextField(null=True, blank=True)
     context = models.JSONField(default=dict, blank=True)
@@ -69,8 +69,16 @@ class FlowRun(TimestampedModel, RunFields):
             ),
             models.Index(F("end_time").desc(), F("id").desc(), name="ix_flow_run__end_time_desc"),
             models.Index(fields=["name", "id"], name="ix_flow_run__name_id"),
+            # Plain btree indexes (db_index=True would add a `_like` twin on PostgreSQL).
+            models.Index(fields=["work_queue_name"], name="ix_flow_run__work_queue_name"),
+            models.Index(fields=["flow_version"], name="ix_flow_run__flow_version"),
+            models.Index(fields=["deployment_version"], name="ix_flow_run__deploy_version"),
             models.Index(fields=["start_time"], name="ix_flow_run__start_time"),
-            models.Index(fields=["state_type", "id"], name="ix_flow_run__state_type_id"),
+            # Covers `tags` (PostgreSQL INCLUDE) so /count and /paginate with a state and tag
+            # filter are answered from the index alone; SQLite builds it without the column.
+            models.Index(
+                fields=["state_type", "id"], include=["tags"], name="ix_flow_run__state_type_id"
+            ),
             models.Index(fields=["state_name"], name="ix_flow_run__state_name"),
             models.Index(fields=["state_timestamp"], name="ix_flow_run__state_timestamp"),
             models.Index(
@@ -85,7 +93,10 @@ class FlowRun(TimestampedModel, RunFields):
 
 
 class FlowRunState(TimestampedModel, StateFields):
-    flow_run = models.ForeignKey(FlowRun, on_delete=models.CASCADE, related_name="states")
+    # The unique (flow_run, timestamp) index serves lookups by run.
+    flow_run = models.ForeignKey(
+        FlowRun, on_delete=models.CASCADE, related_name="states", db_index=False
+    )
 
     class Meta:
         db_table = "flow_run_state"

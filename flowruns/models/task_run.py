@@ -11,6 +11,7 @@ class TaskRun(TimestampedModel, RunFields):
         blank=True,
         on_delete=models.CASCADE,
         related_name="task_runs",
+        db_index=False,  # the unique (flow_run, task_key, dynamic_key) index leads with it
     )
     task_key = models.TextField()
     dynamic_key = models.TextField()
@@ -43,9 +44,16 @@ class TaskRun(TimestampedModel, RunFields):
             ),
         ]
         indexes = [
-            models.Index(F("expected_start_time").desc(), name="ix_task_run__exp_start_desc"),
-            models.Index(fields=["next_scheduled_start_time"], name="ix_task_run__next_sched"),
-            models.Index(F("end_time").desc(), name="ix_task_run__end_time_desc"),
+            models.Index(
+                F("expected_start_time").desc(),
+                F("id").desc(),
+                name="ix_task_run__exp_start_desc",
+            ),
+            models.Index(
+                fields=["next_scheduled_start_time", "id"], name="ix_task_run__next_sched"
+            ),
+            models.Index(fields=["name", "id"], name="ix_task_run__name_id"),
+            models.Index(F("end_time").desc(), F("id").desc(), name="ix_task_run__end_time_desc"),
             models.Index(fields=["start_time"], name="ix_task_run__start_time"),
             models.Index(fields=["state_type", "start_time"], name="ix_task_run__type_start"),
             models.Index(fields=["state_name"], name="ix_task_run__state_name"),
@@ -57,7 +65,10 @@ class TaskRun(TimestampedModel, RunFields):
 
 
 class TaskRunState(TimestampedModel, StateFields):
-    task_run = models.ForeignKey(TaskRun, on_delete=models.CASCADE, related_name="states")
+    # The unique (task_run, timestamp) index serves lookups by task run.
+    task_run = models.ForeignKey(
+        TaskRun, on_delete=models.CASCADE, related_name="states", db_index=False
+    )
 
     class Meta:
         db_table = "task_run_state"

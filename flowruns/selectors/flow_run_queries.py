@@ -17,8 +17,18 @@ from .run_metrics import estimated_lateness
 def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[FlowRun]:
     if limit == 0:
         return []
-    queryset = flow_runs_for_response().filter(where).order_by(*flow_run_ordering(sort))
-    return list(queryset[offset : offset + limit])
+    ordering = flow_run_ordering(sort)
+    if offset == 0:
+        return list(flow_runs_for_response().filter(where).order_by(*ordering)[:limit])
+    # Deep pages: find the page's ids first, so the rows skipped by OFFSET are never joined
+    # to their states and queues; then load just those runs.
+    ids = list(
+        FlowRun.objects.filter(where)
+        .order_by(*ordering)
+        .values_list("id", flat=True)[offset : offset + limit]
+    )
+    runs = {run.id: run for run in flow_runs_for_response().filter(id__in=ids)}
+    return [runs[run_id] for run_id in ids if run_id in runs]
 
 
 def flow_runs_count(*, where: Q) -> int:
