@@ -8,7 +8,7 @@ export PORT
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: serve test install install-dev migrate lint format typecheck migrations-check ci bench-seed
+.PHONY: serve test install install-dev migrate lint format typecheck migrations-check ci bench-seed bench-load
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,24 @@ migrations-check: $(DEV_STAMP)
 
 ci:
 	bash .ci/run
+
+## The real prefect client for tests/compat, in its own virtualenv (its pins never touch .venv).
+## tests/compat makes it too when it is missing; same folder, same stamp.
+COMPAT_VENV := .venv-compat
+COMPAT_STAMP := $(COMPAT_VENV)/.installed-compat
+
+.PHONY: compat-venv
+compat-venv: $(COMPAT_STAMP)
+
+$(COMPAT_STAMP): tests/compat/requirements.txt
+	$(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip install --quiet -r tests/compat/requirements.txt
+	touch $@
+
+## Benchmarks (see bench/README.md): fill the database, then load a running server
+RUNS ?= 100000
+bench-seed: migrate
+	$(PY) bench/seed.py --runs $(RUNS)
+
+bench-load: $(RUNTIME_STAMP)
+	$(PY) bench/load.py --url http://127.0.0.1:$(PORT)/api

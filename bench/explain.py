@@ -1,0 +1,102 @@
+#!/usr/bin/env python
+"""Show the SQL behind each read scenario of bench/load.py and its query plans.
+
+    .venv/bin/python bench/explain.py [--analyze] [--only filter,count]
+
+Each request goes through the real URL routing, view and serializer in-process (Django's
+test client, against the configured database, no test database), every SQL statement it runs
+is captured, then each SELECT is shown with `EXPLAIN` (PostgreSQL: `EXPLAIN (ANALYZE,
+BUFFERS)` with --analyze; SQLite: `EXPLAIN QUERY PLAN`). Nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.load import PROD_FINISHED  # noqa: E402 - after the path is set
+
+REQUESTS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
+    "read": ("GET", "/api/flow_runs/{id}", None),
+    "filter ID_DESC": ("POST", "/api/flow_runs/filter", {"limit": 200, **PROD_FINISHED}),
+    "filter START_TIME_DESC": (
+        "POST",
+        "/api/flow_runs/filter",
+        {"limit": 200, "sort": "START_TIME_DESC", **PROD_FINISHED},
+    ),
+    "count tags+state": ("POST", "/api/flow_runs/count", PROD_FINISHED),
+    "count all": ("POST", "/api/flow_runs/count", {}),
+    "paginate page 1": (
+        "POST",
+        "/api/flow_runs/paginate",
+        {"limit": 200, "page": 1, **PROD_FINISHED},
+    ),
+    "paginate page 50": (
+        "POST",
+        "/api/flow_runs/paginate",
+        {"limit": 200, "page": 50, **PROD_FINISHED},
+    ),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--analyze", action="store_true", help="run the queries (PostgreSQL)")
+    parser.add_argument("--only", help="comma list of request names (substring match)")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from flowruns.models import FlowRun
+
+    run_id = FlowRun.objects.order_by().values_list("id", flat=True).first()
+    client = Client()
+    wanted = args.only.split(",") if args.only else None
+    for label, (method, path, body) in REQUESTS.items():
+        if wanted and not any(w in label for w in wanted):
+            continue
+        captured: list[tuple[str, Any]] = []
+
+        def capture(execute, sql, params, many, context, captured=captured):
+            captured.append((sql, params))
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(capture):
+            if method == "GET":
+                response = client.get(path.format(id=run_id))
+            else:
+                response = client.post(path, json.dumps(body), content_type="application/json")
+        elapsed = (time.perf_counter() - started) * 1000
+        print("=" * 100)
+        print(f"{label}: HTTP {response.status_code}, {len(captured)} queries, {elapsed:.0f} ms")
+        for sql, params in captured:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            print("-" * 100)
+            print(sql if len(sql) < 1500 else sql[:1500] + " ...")
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    options = "ANALYZE, BUFFERS" if args.analyze else "COSTS"
+                    cursor.execute(f"EXPLAIN ({options}) {sql}", params)
+                else:
+                    cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+                for row in cursor.fetchall():
+                    print("   ", " ".join(str(c) for c in row))
+
+
+if __name__ == "__main__":
+    main()
