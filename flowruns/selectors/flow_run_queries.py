@@ -10,16 +10,16 @@ from django.db.models import Avg, Q, QuerySet
 from flowruns.filters.sorting import FlowRunSort, flow_run_ordering
 from flowruns.models import FlowRun
 
-from .flow_runs import flow_runs_for_response
+from .flow_run_rows import FlowRunRow, flow_run_rows
 from .run_metrics import estimated_lateness
 
 
-def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[FlowRun]:
+def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[FlowRunRow]:
     if limit == 0:
         return []
     ordering = flow_run_ordering(sort)
     if offset == 0:
-        return list(flow_runs_for_response().filter(where).order_by(*ordering)[:limit])
+        return flow_run_rows(FlowRun.objects.filter(where).order_by(*ordering)[:limit])
     # Deep pages: find the page's ids first, so the rows skipped by OFFSET are never joined
     # to their states and queues; then load just those runs.
     ids = list(
@@ -27,7 +27,7 @@ def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> l
         .order_by(*ordering)
         .values_list("id", flat=True)[offset : offset + limit]
     )
-    runs = {run.id: run for run in flow_runs_for_response().filter(id__in=ids)}
+    runs = {run.id: run for run in flow_run_rows(FlowRun.objects.filter(id__in=ids))}  # type: ignore[attr-defined]
     return [runs[run_id] for run_id in ids if run_id in runs]
 
 
