@@ -15,3 +15,6 @@ max_requests_jitter = 1000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn's control socket defaults to one path per user, shared by every instance on the
+# machine (a second server would take over the first one's). The server does not use it.
+control_socket_disable = True
