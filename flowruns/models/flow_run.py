@@ -69,6 +69,12 @@ class FlowRun(TimestampedModel, RunFields):
             ),
             models.Index(F("end_time").desc(), F("id").desc(), name="ix_flow_run__end_time_desc"),
             models.Index(fields=["name", "id"], name="ix_flow_run__name_id"),
+            # Lookups by key alone (filters, admin search); the unique constraint leads with flow.
+            models.Index(
+                fields=["idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="ix_flow_run__idempotency_key",
+            ),
             # Plain btree indexes (db_index=True would add a `_like` twin on PostgreSQL).
             models.Index(fields=["work_queue_name"], name="ix_flow_run__work_queue_name"),
             models.Index(fields=["flow_version"], name="ix_flow_run__flow_version"),

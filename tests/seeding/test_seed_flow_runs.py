@@ -57,4 +57,3 @@ def test_truncate_replaces_earlier_runs():
 def test_invalid_options_are_refused():
     with pytest.raises(SystemExit):
         call_command("seed_flow_runs", runs=-1, stdout=StringIO(), stderr=StringIO())
-

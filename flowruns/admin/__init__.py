@@ -1,0 +1,12 @@
+"""The operator's side of the server: Django admin pages for flows, deployments, work pools and
+queues, flow runs (with orchestration actions), task runs and inputs. Logs are in
+`logs_app.admin`. Importing this package registers every model admin.
+
+Every list is built for big tables: no full-table COUNT (`pagination`), no sidebar filter that
+scans a table for its options (`filters`), select_related for every foreign key shown, and
+read-only detail pages; state changes go through `flow_run_set_state` (`actions`).
+"""
+
+from . import deployments, flow_runs, flows, inputs, task_runs, work_pools
+
+__all__ = ["deployments", "flow_runs", "flows", "inputs", "task_runs", "work_pools"]

@@ -1,0 +1,317 @@
+"""The flow-run admin: a list that stays fast with a million runs, a read-only detail page,
+and state changes only through the orchestration actions."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from flowruns.filters.compile import flow_run_filter_q
+from flowruns.filters.schemas import FlowRunFilter
+from flowruns.models import Deployment, FlowRun, FlowRunInput, FlowRunState, TaskRun
+
+from .actions import FLOW_RUN_ACTIONS
+from .base import ReadOnlyAdmin, ReadOnlyInline
+from .display import format_duration, pretty_json, state_badge, tag_list
+from .filters import (
+    DeploymentNameFilter,
+    EndTimeFilter,
+    ExpectedStartFilter,
+    FlowNameFilter,
+    TagFilter,
+)
+
+TASK_RUNS_SHOWN = 50
+
+
+def flow_run_search_q(term: str) -> Q:
+    """The search box: a full UUID finds that run, `key:<k>` finds the runs with that
+    idempotency key, anything else matches names containing it (trigram-indexed on
+    PostgreSQL). Searching names and keys together would OR an unindexed column in."""
+    try:
+        run_id = UUID(term)
+    except ValueError:
+        pass
+    else:
+        return flow_run_filter_q(flow_runs=FlowRunFilter.model_validate({"id": {"any_": [run_id]}}))
+    if term.lower().startswith("key:"):
+        key = term[4:].strip()
+        f = FlowRunFilter.model_validate({"idempotency_key": {"any_": [key]}})
+        return flow_run_filter_q(flow_runs=f)  # served by ix_flow_run__idempotency_key
+    return flow_run_filter_q(flow_runs=FlowRunFilter.model_validate({"name": {"like_": term}}))
+
+
+class FlowRunStateInline(ReadOnlyInline):
+    model = FlowRunState
+    fk_name = "flow_run"
+    verbose_name = "state"
+    verbose_name_plural = "state history (newest first)"
+    fields = ("timestamp", "badge", "message", "details")
+    readonly_fields = fields
+    ordering = ("-timestamp",)
+
+    @admin.display(description="state")
+    def badge(self, obj: FlowRunState) -> SafeString:
+        return state_badge(obj.type, obj.name)
+
+    @admin.display(description="details")
+    def details(self, obj: FlowRunState) -> SafeString:
+        details = {k: v for k, v in (obj.state_details or {}).items() if v not in (None, False)}
+        return pretty_json(details) if details else SafeString("")
+
+
+class FlowRunInputInline(ReadOnlyInline):
+    model = FlowRunInput
+    verbose_name = "input"
+    fields = ("key", "short_value", "sender", "created")
+    readonly_fields = fields
+    ordering = ("key",)
+
+    @admin.display(description="value")
+    def short_value(self, obj: FlowRunInput) -> str:
+        return obj.value if len(obj.value) <= 300 else obj.value[:300] + "…"
+
+
+class TaskRunInline(ReadOnlyInline):
+    """The run's first task runs (by expected start); the full list is linked above it."""
+
+    model = TaskRun
+    fk_name = "flow_run"
+    verbose_name_plural = f"task runs (first {TASK_RUNS_SHOWN})"
+    fields = ("task_run", "badge", "expected_start_time", "start_time", "end_time", "run_count")
+    readonly_fields = fields
+    ordering = ("expected_start_time", "id")
+
+    @admin.display(description="task run")
+    def task_run(self, obj: TaskRun) -> SafeString:
+        url = reverse("admin:flowruns_taskrun_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.name)
+
+    @admin.display(description="state")
+    def badge(self, obj: TaskRun) -> SafeString:
+        return state_badge(obj.state_type, obj.state_name)
+
+
+@admin.register(FlowRun)
+class FlowRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "name",
+        "flow",
+        "current_state",
+        "expected_start_time",
+        "start_time",
+        "end_time",
+        "duration",
+        "run_count",
+        "tag_list",
+    )
+    list_select_related = ("flow",)
+    # Sorting only where an index serves ORDER BY ... LIMIT.
+    sortable_by = ("name", "expected_start_time", "start_time", "end_time")
+    ordering = ("-expected_start_time", "-id")
+    changelist_defer = (
+        "parameters",
+        "context",
+        "empirical_policy",
+        "job_variables",
+        "created_by",
+        "labels",
+    )
+    list_filter = (
+        ("state_type", admin.ChoicesFieldListFilter),
+        FlowNameFilter,
+        DeploymentNameFilter,
+        TagFilter,
+        ExpectedStartFilter,
+        EndTimeFilter,
+    )
+    search_fields = ("name",)  # shows the box; `get_search_results` does the searching
+    search_help_text = "Name contains…, a full run id, or key:<idempotency key>"
+    actions = FLOW_RUN_ACTIONS
+    inlines = (FlowRunStateInline, FlowRunInputInline, TaskRunInline)
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "id",
+                    "name",
+                    "flow_link",
+                    "current_state",
+                    "deployment",
+                    "work_queue_name",
+                    "tag_list",
+                    "logs",
+                    "task_runs",
+                )
+            },
+        ),
+        (
+            "Timing",
+            {
+                "fields": (
+                    "expected_start_time",
+                    "next_scheduled_start_time",
+                    "start_time",
+                    "end_time",
+                    "duration",
+                    "run_count",
+                    "created",
+                    "updated",
+                )
+            },
+        ),
+        (
+            "Parameters and context",
+            {"fields": ("parameters_json", "context_json", "policy_json", "job_variables_json")},
+        ),
+        (
+            "More",
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "idempotency_key",
+                    "infrastructure_pid",
+                    "flow_version",
+                    "deployment_version",
+                    "parent_task_run",
+                    "auto_scheduled",
+                    "labels_json",
+                    "created_by_json",
+                ),
+            },
+        ),
+    )
+    readonly_fields = (
+        "id",
+        "name",
+        "flow_link",
+        "current_state",
+        "deployment",
+        "work_queue_name",
+        "tag_list",
+        "logs",
+        "task_runs",
+        "expected_start_time",
+        "next_scheduled_start_time",
+        "start_time",
+        "end_time",
+        "duration",
+        "run_count",
+        "created",
+        "updated",
+        "parameters_json",
+        "context_json",
+        "policy_json",
+        "job_variables_json",
+        "idempotency_key",
+        "infrastructure_pid",
+        "flow_version",
+        "deployment_version",
+        "parent_task_run",
+        "auto_scheduled",
+        "labels_json",
+        "created_by_json",
+    )
+
+    def has_orchestrate_permission(self, request: HttpRequest) -> bool:
+        """Actions change runs: they need the change permission Django would ask for."""
+        return request.user.has_perm("flowruns.change_flowrun")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[FlowRun], search_term: str
+    ) -> tuple[QuerySet[FlowRun], bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(flow_run_search_q(term)), False
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Any, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, TaskRunInline) and obj is not None:
+            first = TaskRun.objects.filter(flow_run=obj).order_by(*inline.ordering)
+            ids = list(first.values_list("id", flat=True)[:TASK_RUNS_SHOWN])
+            kwargs["queryset"] = kwargs["queryset"].filter(id__in=ids)
+        return kwargs
+
+    # --- columns and fields ---------------------------------------------------------------
+
+    @admin.display(description="state")
+    def current_state(self, obj: FlowRun) -> SafeString:
+        return state_badge(obj.state_type, obj.state_name)
+
+    @admin.display(description="duration")
+    def duration(self, obj: FlowRun) -> str:
+        if obj.state_type == "RUNNING" and obj.start_time is not None:
+            elapsed = (timezone.now() - obj.start_time).total_seconds()
+            return f"{format_duration(obj.total_run_time + elapsed)} (running)"
+        return format_duration(obj.total_run_time)
+
+    @admin.display(description="tags")
+    def tag_list(self, obj: FlowRun) -> str:
+        return tag_list(obj.tags)
+
+    @admin.display(description="flow")
+    def flow_link(self, obj: FlowRun) -> SafeString:
+        url = reverse("admin:flowruns_flow_change", args=[obj.flow_id])
+        return format_html('<a href="{}">{}</a>', url, obj.flow.name)
+
+    @admin.display(description="deployment")
+    def deployment(self, obj: FlowRun) -> SafeString | str:
+        if obj.deployment_id is None:
+            return "-"
+        deployment = Deployment.objects.filter(pk=obj.deployment_id).only("name").first()
+        if deployment is None:
+            return f"{obj.deployment_id} (deleted)"
+        url = reverse("admin:flowruns_deployment_change", args=[deployment.pk])
+        return format_html('<a href="{}">{}</a>', url, deployment.name)
+
+    @admin.display(description="logs")
+    def logs(self, obj: FlowRun) -> SafeString:
+        admin_url = reverse("admin:logs_app_log_changelist") + f"?flow_run_id={obj.pk}"
+        csv_url = f"/api/flow_runs/{obj.pk}/logs/download"
+        return format_html(
+            '<a href="{}" class="run-logs">Logs of this run</a> · '
+            '<a href="{}" class="run-logs-csv">Download CSV</a>',
+            admin_url,
+            csv_url,
+        )
+
+    @admin.display(description="task runs")
+    def task_runs(self, obj: FlowRun) -> SafeString:
+        url = reverse("admin:flowruns_taskrun_changelist") + f"?flow_run_id={obj.pk}"
+        return format_html('<a href="{}">All task runs of this run</a>', url)
+
+    @admin.display(description="parameters")
+    def parameters_json(self, obj: FlowRun) -> SafeString:
+        return pretty_json(obj.parameters)
+
+    @admin.display(description="context")
+    def context_json(self, obj: FlowRun) -> SafeString:
+        return pretty_json(obj.context)
+
+    @admin.display(description="empirical policy")
+    def policy_json(self, obj: FlowRun) -> SafeString:
+        return pretty_json(obj.empirical_policy)
+
+    @admin.display(description="job variables")
+    def job_variables_json(self, obj: FlowRun) -> SafeString:
+        return pretty_json(obj.job_variables)
+
+    @admin.display(description="labels")
+    def labels_json(self, obj: FlowRun) -> SafeString:
+        return pretty_json(obj.labels)
+
+    @admin.display(description="created by")
+    def created_by_json(self, obj: FlowRun) -> SafeString:
+        return pretty_json(obj.created_by)

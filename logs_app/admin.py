@@ -1,0 +1,158 @@
+"""A read-only, cheap-to-page admin for the log table (tens of millions of rows).
+
+* no full COUNT: `CheapCountPaginator` (PostgreSQL's estimate when unfiltered, a capped count
+  otherwise) and `show_full_result_count = False`;
+* ordered by (timestamp, id), served by the timestamp index, or by (flow_run_id, timestamp)
+  once narrowed to a run;
+* filters are fixed lists (level, time) or a text box (`?flow_run_id=`): none enumerates runs;
+* search takes a flow run or task run id; text search reads one run's logs only.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib import admin, messages
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from flowruns.admin.base import ReadOnlyAdmin
+from flowruns.admin.filters import TextInputFilter, TimeRangeFilter
+from flowruns.filters.compile import log_filter_q
+from flowruns.filters.schemas import LogFilter
+from logs_app.models import Log
+
+LEVELS = {10: "DEBUG", 20: "INFO", 30: "WARNING", 40: "ERROR", 50: "CRITICAL"}
+LEVEL_COLOURS = {10: "#8c8c8c", 20: "#1a73e8", 30: "#e0a800", 40: "#c62828", 50: "#6a1b9a"}
+MESSAGE_CHARS = 200
+
+
+def _log_q(criteria: dict[str, Any]) -> Q:
+    return log_filter_q(LogFilter.model_validate(criteria))
+
+
+class LevelFilter(admin.SimpleListFilter):
+    title = "level"
+    parameter_name = "level"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(level), f"{name} and above") for level, name in LEVELS.items()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Log]) -> QuerySet[Log]:
+        value = self.value()
+        if value is None or not value.isdigit():
+            return queryset
+        return queryset.filter(_log_q({"level": {"ge_": int(value)}}))
+
+
+class LogFlowRunFilter(TextInputFilter):
+    """`?flow_run_id=<uuid>`: one run's logs (the run page links here)."""
+
+    title = "flow run id"
+    parameter_name = "flow_run_id"
+    placeholder = "flow run UUID"
+
+    def filter_q(self, value: str) -> Q | None:
+        try:
+            run_id = UUID(value)
+        except ValueError:
+            messages.warning(self.request, f"Flow run id must be a full UUID, not {value!r}.")
+            return None
+        return _log_q({"flow_run_id": {"any_": [run_id]}})
+
+
+class TimestampFilter(TimeRangeFilter):
+    title = "time"
+    parameter_name = "time"
+
+    def range_q(self, after: datetime | None, before: datetime | None) -> Q:
+        bounds: dict[str, Any] = {}
+        if after is not None:
+            bounds["after_"] = after
+        if before is not None:
+            bounds["before_"] = before
+        return _log_q({"timestamp": bounds})
+
+
+@admin.register(Log)
+class LogAdmin(ReadOnlyAdmin):
+    list_display = ("log_time", "level_badge", "short_message", "name", "flow_run", "task_run_id")
+    list_display_links = ("log_time",)
+    ordering = ("-timestamp", "-id")
+    sortable_by = ("log_time",)
+    list_filter = (LevelFilter, LogFlowRunFilter, TimestampFilter)
+    search_fields = ("message",)  # shows the box; `get_search_results` does the searching
+    search_help_text = (
+        "A flow run or task run id; or text in the messages of the run chosen under "
+        "'By flow run id'"
+    )
+    list_per_page = 100
+    fields = (
+        "id",
+        "timestamp",
+        "level_badge",
+        "name",
+        "flow_run",
+        "task_run_id",
+        "message_block",
+        "created",
+    )
+    readonly_fields = fields
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Log], search_term: str
+    ) -> tuple[QuerySet[Log], bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        try:
+            run_id = UUID(term)
+        except ValueError:
+            pass
+        else:
+            return queryset.filter(
+                Q(_log_q({"flow_run_id": {"any_": [run_id]}}))
+                | Q(_log_q({"task_run_id": {"any_": [run_id]}}))
+            ), False
+        if not request.GET.get(LogFlowRunFilter.parameter_name):
+            messages.warning(
+                request,
+                "Text search reads one run's logs: pick the run under 'By flow run id' first "
+                "(searching every log's text would read the whole table).",
+            )
+            return queryset.none(), False
+        return queryset.filter(_log_q({"text": {"query": term[:200]}})), False
+
+    @admin.display(description="timestamp", ordering="timestamp")
+    def log_time(self, obj: Log) -> str:
+        """To the millisecond, in UTC (log lines a second apart must be told apart)."""
+        return obj.timestamp.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+    @admin.display(description="level")
+    def level_badge(self, obj: Log) -> SafeString:
+        name = LEVELS.get(obj.level, str(obj.level))
+        colour = LEVEL_COLOURS.get(min(LEVELS, key=lambda level: abs(level - obj.level)))
+        return format_html(
+            '<span class="log-level" style="color:{};font-weight:600">{}</span>', colour, name
+        )
+
+    @admin.display(description="message")
+    def short_message(self, obj: Log) -> str:
+        text = obj.message
+        return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + "…"
+
+    @admin.display(description="message")
+    def message_block(self, obj: Log) -> SafeString:
+        return format_html('<pre style="white-space:pre-wrap;margin:0">{}</pre>', obj.message)
+
+    @admin.display(description="flow run")
+    def flow_run(self, obj: Log) -> SafeString | str:
+        if obj.flow_run_id is None:
+            return "-"
+        url = reverse("admin:flowruns_flowrun_change", args=[obj.flow_run_id])
+        return format_html('<a href="{}">{}</a>', url, obj.flow_run_id)
