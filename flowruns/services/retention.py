@@ -221,6 +221,12 @@ class DeletionSummary:
     batches: int = 0
     by_state_type: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
+    # The longest batch transaction: the longest any row lock was held by the deletion.
+    longest_batch: float = 0.0
+
+    def batch_took(self, seconds: float) -> None:
+        self.batches += 1
+        self.longest_batch = max(self.longest_batch, seconds)
 
     @property
     def elapsed(self) -> float:
@@ -243,6 +249,7 @@ def flow_runs_delete_matching(
     candidates = FlowRun.objects.filter(where)
     for batch in keyset_batches(candidates, keys=("id",), batch_size=batch_size):
         ids = [row[0] for row in batch]
+        began = time.monotonic()
         with transaction.atomic():
             locked = dict(
                 FlowRun.objects.select_for_update()
@@ -250,8 +257,8 @@ def flow_runs_delete_matching(
                 .values_list("id", "state_type")
             )
             deleted = flow_runs_delete_by_ids(list(locked))
+        summary.batch_took(time.monotonic() - began)
         summary.deleted += len(deleted)
-        summary.batches += 1
         summary.by_state_type.update(locked[run_id] or "(none)" for run_id in deleted)
         if on_batch is not None:
             on_batch(summary)
@@ -281,11 +288,12 @@ def rows_delete_matching(
         span = _up_to(keys, batch[-1])
         if previous is not None:
             span &= _after(keys, previous)
+        began = time.monotonic()
         with transaction.atomic():
             deleted = raw_delete(model._default_manager.filter(where).filter(span))
+        summary.batch_took(time.monotonic() - began)
         previous = batch[-1]
         summary.deleted += deleted
-        summary.batches += 1
         if on_batch is not None:
             on_batch(summary)
     return summary

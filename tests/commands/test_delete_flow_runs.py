@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -266,3 +267,11 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not():
     call_command("delete_flow_runs", "--all", "--batch-size", "2", stdout=out)
     assert "\r[####################----------] 2/3 runs  66.7%" in out.getvalue()
     assert "\r[##############################] 3/3 runs 100.0%" in out.getvalue()
+
+
+def test_summary_reports_the_longest_batch_transaction():
+    for i in range(3):
+        run(name=f"old-{i}")
+    output = delete("--all", "--batch-size", "2")
+    assert "Deleted 3 flow runs in 2 batches" in output
+    assert re.search(r"longest batch transaction \d+ ms", output)

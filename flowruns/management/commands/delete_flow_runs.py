@@ -171,6 +171,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Deleted {summary.deleted:,} flow runs in {summary.batches} batches "
-                f"({summary.elapsed:.1f}s){detail}."
+                f"({summary.elapsed:.1f}s; longest batch transaction "
+                f"{summary.longest_batch * 1000:.0f} ms){detail}."
             )
         )

@@ -126,6 +126,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Deleted {summary.deleted:,} logs in {summary.batches} batches "
-                f"({summary.elapsed:.1f}s)."
+                f"({summary.elapsed:.1f}s; longest batch transaction "
+                f"{summary.longest_batch * 1000:.0f} ms)."
             )
         )
