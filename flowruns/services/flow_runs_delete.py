@@ -43,16 +43,19 @@ def flow_runs_delete_by_ids(run_ids: Sequence[UUID]) -> list[UUID]:
         task_run_ids = list(
             TaskRun.objects.filter(flow_run_id__in=ids).values_list("id", flat=True)
         )
+        # Foreign keys are checked at commit (Django creates them DEFERRABLE INITIALLY
+        # DEFERRED on PostgreSQL and SQLite), so rows that point at each other inside the
+        # batch (a run and its current state) are simply deleted together, without first
+        # rewriting every run to clear its pointers.
         if task_run_ids:
+            # Subflows outside the batch outlive the task run that wrapped them.
             FlowRun.objects.filter(parent_task_run_id__in=task_run_ids).exclude(id__in=ids).update(
                 parent_task_run=None
             )
             raw_delete(TaskRunState.objects.filter(task_run_id__in=task_run_ids))
-            FlowRun.objects.filter(id__in=ids).update(parent_task_run=None)
             raw_delete(TaskRun.objects.filter(id__in=task_run_ids))
         raw_delete(DeploymentConcurrencyLease.objects.filter(flow_run_id__in=ids))
         raw_delete(FlowRunInput.objects.filter(flow_run_id__in=ids))
-        FlowRun.objects.filter(id__in=ids).update(state=None)
         raw_delete(FlowRunState.objects.filter(flow_run_id__in=ids))
         delete_flow_run_children(ids)
         raw_delete(FlowRun.objects.filter(id__in=ids))

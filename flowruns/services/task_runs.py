@@ -101,7 +101,6 @@ def task_run_delete(*, task_run_id: UUID) -> bool:
         if not found:
             return False
         FlowRun.objects.filter(parent_task_run_id=task_run_id).update(parent_task_run=None)
-        TaskRun.objects.filter(pk=task_run_id).update(state=None)
         raw_delete(TaskRunState.objects.filter(task_run_id=task_run_id))
         raw_delete(TaskRun.objects.filter(pk=task_run_id))
         delete_task_run_children([task_run_id])
