@@ -16,6 +16,23 @@ from orchestration.states import State, StateType
 from .state_codec import details_to_json, is_unpersisted
 
 
+def lock_run_with_state(
+    run_model: type[models.Model], state_model: type[models.Model], pk: Any
+) -> Any:
+    """Lock the run row, then read its current state through the locked row's pointer.
+
+    Never join the state into the locking query: when PostgreSQL re-reads a row after
+    waiting for its lock, only the locked row is refreshed, and a joined state would be the
+    one current *before* the wait — the winner's transition would be invisible (fifty
+    workers claiming one run all succeeded that way until the race tests caught it).
+    """
+    run: Any = run_model._default_manager.select_for_update().filter(pk=pk).first()
+    if run is not None:
+        state_id = run.state_id
+        run.state = state_model._default_manager.filter(pk=state_id).first() if state_id else None
+    return run
+
+
 def unique_timestamp(
     state_model: type[models.Model], run_field: str, run: Any, now: datetime
 ) -> datetime:

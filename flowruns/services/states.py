@@ -27,7 +27,7 @@ from orchestration.run_policy import FlowRunPolicy
 from orchestration.states import State, StateType, new_state
 
 from .concurrency import DatabaseSlots
-from .orchestrating import persist_result, unique_timestamp
+from .orchestrating import lock_run_with_state, persist_result, unique_timestamp
 from .state_codec import state_from_row
 
 ApiVersion = tuple[int, int, int]
@@ -188,15 +188,8 @@ def _reset_failed_task_runs(effect: ResetFailedTaskRuns) -> None:
 
 
 def lock_flow_run(flow_run_id: UUID) -> FlowRun | None:
-    """Lock the run row, then read its current state through the locked row's pointer.
-
-    Never join the state into the locking query: when PostgreSQL re-reads a row after
-    waiting for its lock, only the locked row is refreshed, and a joined state would be the
-    one current *before* the wait — the winner's transition would be invisible.
-    """
-    run = FlowRun.objects.select_for_update().filter(pk=flow_run_id).first()
-    if run is not None:
-        run.state = FlowRunState.objects.filter(pk=run.state_id).first() if run.state_id else None
+    """The run, locked, with its current state (see `lock_run_with_state`)."""
+    run: FlowRun | None = lock_run_with_state(FlowRun, FlowRunState, flow_run_id)
     return run
 
 

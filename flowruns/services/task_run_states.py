@@ -18,7 +18,7 @@ from orchestration.loading import load_policy
 from orchestration.run_policy import TaskRunPolicy
 from orchestration.states import State, StateType
 
-from .orchestrating import persist_result, unique_timestamp
+from .orchestrating import lock_run_with_state, persist_result, unique_timestamp
 from .state_codec import details_from_json, state_from_row
 from .states import OrchestrationCall, SetStateOutcome, StateProposal, proposed_state
 
@@ -82,12 +82,7 @@ def _run_policy(
 
 
 def _lock_task_run(task_run_id: UUID) -> TaskRun | None:
-    """Lock the row, then read the current state by pointer (see `lock_flow_run`)."""
-    task_run = TaskRun.objects.select_for_update().filter(pk=task_run_id).first()
-    if task_run is not None:
-        task_run.state = (
-            TaskRunState.objects.filter(pk=task_run.state_id).first() if task_run.state_id else None
-        )
+    task_run: TaskRun | None = lock_run_with_state(TaskRun, TaskRunState, task_run_id)
     return task_run
 
 
