@@ -14,6 +14,7 @@ from flowruns.errors import DetailError, IntegrityConflict
 from flowruns.models import Deployment, Flow, FlowRun, StateType, TaskRun, WorkPool, WorkQueue
 from flowruns.naming import random_run_name
 
+from .run_input.schema_validation import CircularSchema, RunInputInvalid, validate_run_input
 from .states import OrchestrationCall, StateProposal, flow_run_orchestrate_initial
 
 
@@ -136,21 +137,40 @@ def flow_run_update(*, run: FlowRun, changes: dict[str, Any]) -> None:
     if "name" in changes and not changes["name"]:
         changes["name"] = random_run_name()
     if changes.get("job_variables") is not None:
-        _check_job_variables_update(run)
+        _check_job_variables_update(run, changes["job_variables"])
     for field, value in changes.items():
         setattr(run, field, value)
     run.save(update_fields=list(changes))
 
 
-def _check_job_variables_update(run: FlowRun) -> None:
+def _check_job_variables_update(run: FlowRun, job_variables: dict[str, Any]) -> None:
+    """Job variables may only change while the run is SCHEDULED, and the deployment's
+    variables overridden by the run's must satisfy its work pool's job template."""
     if run.state_type is None:
         raise DetailError(400, "Flow run state is required to update job variables but none exists")
     if run.state_type != StateType.SCHEDULED:
         raise DetailError(
             400, f"Job variables for a flow run in state {run.state_type} cannot be updated"
         )
-    if run.deployment_id is None or not Deployment.objects.filter(pk=run.deployment_id).exists():
+    deployment = (
+        Deployment.objects.select_related("work_queue__work_pool")
+        .filter(pk=run.deployment_id)
+        .first()
+        if run.deployment_id is not None
+        else None
+    )
+    if deployment is None:
         raise DetailError(400, "A deployment for the flow run could not be found")
+    queue = deployment.work_queue
+    template = queue.work_pool.base_job_template if queue is not None else None
+    schema = (template or {}).get("variables")
+    if isinstance(schema, dict) and schema:
+        merged = {**(deployment.job_variables or {}), **job_variables}
+        try:
+            validate_run_input(merged, schema)
+        except (RunInputInvalid, CircularSchema) as exc:
+            reason = str(exc) or "Unable to validate schema with circular references."
+            raise DetailError(422, f"Error updating flow run: {reason}") from exc
 
 
 def flow_run_update_labels(*, run: FlowRun, labels: dict[str, Any]) -> None:
