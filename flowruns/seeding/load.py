@@ -20,7 +20,8 @@ from django.db import connection, transaction
 
 from flowruns.models import Deployment, Flow, WorkPool, WorkQueue
 
-from .generate import DeploymentSpec, FlowSpec, RunFactory
+from .generate import RunFactory
+from .rows import DeploymentSpec, FlowSpec
 from .tables import seeded_tables
 from .writers import PostgresWriter, SqliteWriter, say, set_output
 

@@ -17,7 +17,7 @@ from django.db import models
 
 from flowruns.models import FlowRun, FlowRunState, TaskRun, TaskRunState
 
-from .generate import (
+from .rows import (
     LOG_COLUMNS,
     RUN_COLUMNS,
     STATE_COLUMNS,

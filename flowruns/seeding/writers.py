@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from .generate import Batch
+from .rows import Batch
 from .tables import Table
 
 # Children first, so a plain DELETE never trips a foreign key.
