@@ -18,7 +18,7 @@ from bisect import bisect
 from collections.abc import Iterator
 from itertools import accumulate
 
-from flowruns.naming import ADJECTIVES, NOUNS
+from flowruns.naming import run_names_from
 
 from .mix import (
     CANCELLED,
@@ -84,6 +84,7 @@ class RunFactory:
         self.rng = rng
         self.rand = rng.random
         self.bits = rng.getrandbits
+        self.run_name = run_names_from(rng)
         deployments = sum(len(flow.deployments) for flow in flows)
         # Live states are dealt out so that exactly `left` of the `total_runs` get each one,
         # spread evenly over the load.
@@ -195,7 +196,7 @@ class RunFactory:
                 run_id,
                 when(created),
                 when(last_ts),
-                f"{ADJECTIVES[int(rand() * len(ADJECTIVES))]}-{NOUNS[int(rand() * len(NOUNS))]}",
+                self.run_name(),
                 state_type,
                 state_name,
                 when(last_ts),
