@@ -1,20 +1,24 @@
 """gunicorn settings, all from the environment (`make serve` uses this file)."""
 
+import logging
 import multiprocessing
-import os
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '4200')}"
-workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8)))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+from config.env import environment
+
+# A bad value (GUNICORN_WORKERS=two) stops gunicorn with one line naming the variable.
+with environment() as env:
+    bind = f"{env.str('HOST', '127.0.0.1')}:{env.int('PORT', 4200)}"
+    workers = env.int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8))
+    threads = env.int("GUNICORN_THREADS", 1)
+    timeout = env.int("GUNICORN_TIMEOUT", 60)
+    # Recycle workers now and then so slow leaks cannot accumulate.
+    max_requests = env.int("GUNICORN_MAX_REQUESTS", 10000)
+    accesslog = env.str("GUNICORN_ACCESS_LOG", "-")
+    loglevel = logging.getLevelName(env.log_level("LOG_LEVEL", logging.INFO)).lower()
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so slow leaks cannot accumulate.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "10000"))
 max_requests_jitter = 1000
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # gunicorn's control socket defaults to one path per user, shared by every instance on the
 # machine (a second server would take over the first one's). The server does not use it.
 control_socket_disable = True

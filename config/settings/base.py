@@ -2,38 +2,50 @@
 
 from __future__ import annotations
 
-import os
+import logging
 import warnings
 from pathlib import Path
 
-import dj_database_url
+from config.env import environment
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
-
-
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
-SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
+
+# Everything read from the environment, in one place; a bad value stops startup with one line.
+with environment() as env:
+    VAR_DIR = env.path("VAR_DIR", BASE_DIR / "var")
+    SECRET_KEY = env.str("SECRET_KEY", DEV_SECRET_KEY)
+    DEBUG = env.bool("DEBUG", False)
+    ALLOWED_HOSTS = [h.strip() for h in env.str("ALLOWED_HOSTS", "*").split(",") if h.strip()]
+    DEFAULT_SQLITE_FILE = VAR_DIR / "prefect.sqlite3"
+    DATABASES = {
+        "default": env.dj_db_url(
+            "DATABASE_URL",
+            f"sqlite:///{DEFAULT_SQLITE_FILE}",
+            conn_max_age=env.int("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+    sqlite_busy_timeout = env.int("SQLITE_BUSY_TIMEOUT", 20)
+    # Request bodies (a batch of logs is the largest) are capped; beyond this a 413 is returned.
+    DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+    # Reported by /api/admin/version; the client requires the same major version.
+    PREFECT_SERVER_VERSION = env.str("PREFECT_SERVER_VERSION", "3.9.1")
+    PREFECT_API_DEFAULT_LIMIT = env.int("PREFECT_API_DEFAULT_LIMIT", 200)
+    PREFECT_MAX_PARAMETER_SIZE = env.int("PREFECT_MAX_PARAMETER_SIZE", 524288)
+    PREFECT_FLOW_RUN_GRAPH_MAX_NODES = env.int("PREFECT_FLOW_RUN_GRAPH_MAX_NODES", 10000)
+    PREFECT_TASK_CACHE_KEY_MAX_LENGTH = env.int("PREFECT_TASK_CACHE_KEY_MAX_LENGTH", 2000)
+    # Dotted path of the flow-run orchestration policy; swap it to plug in your own rules.
+    ORCHESTRATION_FLOW_POLICY = env.str(
+        "ORCHESTRATION_FLOW_POLICY", "orchestration.policies.CoreFlowPolicy"
+    )
+    log_level = env.log_level("LOG_LEVEL", logging.INFO)
+
 if SECRET_KEY == DEV_SECRET_KEY:
     warnings.warn(
         "SECRET_KEY is not set; using the development default. Set SECRET_KEY in production.",
         stacklevel=1,
     )
-
-DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "*").split(",") if h.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -83,24 +95,15 @@ TEMPLATES = [
     },
 ]
 
-DEFAULT_SQLITE_URL = f"sqlite:///{VAR_DIR / 'prefect.sqlite3'}"
-DATABASES = {
-    # An empty DATABASE_URL means "not set" (CI runs the SQLite pass with DATABASE_URL=).
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or DEFAULT_SQLITE_URL,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    if not os.environ.get("DATABASE_URL"):
+    if DATABASES["default"]["NAME"] == str(DEFAULT_SQLITE_FILE):
         VAR_DIR.mkdir(parents=True, exist_ok=True)  # the default database file lives here
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # Writers take the database lock when the transaction starts, not at the first write,
         # so two orchestrations of one run serialise instead of failing mid-transaction.
         "transaction_mode": "IMMEDIATE",
-        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+        "timeout": sqlite_busy_timeout,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
@@ -126,9 +129,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-
-# Request bodies (a batch of logs is the largest) are capped; beyond this a 413 is returned.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -158,18 +158,9 @@ SPECTACULAR_SETTINGS = {
 # --- Prefect server behaviour -------------------------------------------------------------
 PREFECT_API_VERSION = "0.8.4"
 PREFECT_MIN_CLIENT_API_VERSION = (0, 8, 0)
-# Reported by /api/admin/version; the client requires the same major version.
-PREFECT_SERVER_VERSION = os.environ.get("PREFECT_SERVER_VERSION", "3.9.1")
-PREFECT_API_DEFAULT_LIMIT = env_int("PREFECT_API_DEFAULT_LIMIT", 200)
 PREFECT_BULK_OPERATION_LIMIT = 50
-PREFECT_MAX_PARAMETER_SIZE = env_int("PREFECT_MAX_PARAMETER_SIZE", 524288)
-PREFECT_FLOW_RUN_GRAPH_MAX_NODES = env_int("PREFECT_FLOW_RUN_GRAPH_MAX_NODES", 10000)
 PREFECT_DEPLOYMENT_CONCURRENCY_SLOT_WAIT_SECONDS = 30
-PREFECT_TASK_CACHE_KEY_MAX_LENGTH = env_int("PREFECT_TASK_CACHE_KEY_MAX_LENGTH", 2000)
-# Dotted paths of the orchestration policies; swap them to plug in your own rules.
-ORCHESTRATION_FLOW_POLICY = os.environ.get(
-    "ORCHESTRATION_FLOW_POLICY", "orchestration.policies.CoreFlowPolicy"
-)
+# Dotted paths of the orchestration policies (the flow policy is read from the env above).
 ORCHESTRATION_FORCE_FLOW_POLICY = "orchestration.policies.MinimalFlowPolicy"
 ORCHESTRATION_TASK_POLICY = "orchestration.policies.CoreTaskPolicy"
 ORCHESTRATION_FORCE_TASK_POLICY = "orchestration.policies.MinimalTaskPolicy"
@@ -178,6 +169,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": log_level},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

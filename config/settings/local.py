@@ -1,6 +1,8 @@
 """Development: `manage.py runserver` with DEBUG on unless the environment says otherwise."""
 
-from .base import *  # noqa: F403
-from .base import env_bool
+from config.env import environment
 
-DEBUG = env_bool("DEBUG", True)
+from .base import *  # noqa: F403
+
+with environment() as env:
+    DEBUG = env.bool("DEBUG", True)

@@ -1,8 +1,9 @@
 """What `make serve` (gunicorn) runs: DEBUG off, everything else from the environment."""
 
-from .base import *  # noqa: F403
-from .base import env_bool
+from config.env import environment
 
-DEBUG = env_bool("DEBUG", False)
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+from .base import *  # noqa: F403
+
+with environment() as env:
+    DEBUG = env.bool("DEBUG", False)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", False)
