@@ -73,7 +73,7 @@ $(COMPAT_STAMP): tests/compat/requirements.txt
 ## Benchmarks (see bench/README.md): fill the database, then load a running server
 RUNS ?= 100000
 bench-seed: migrate
-	$(PY) bench/seed.py --runs $(RUNS)
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py seed_flow_runs --runs $(RUNS)
 
 bench-load: $(RUNTIME_STAMP)
 	$(PY) bench/load.py --url http://127.0.0.1:$(PORT)/api

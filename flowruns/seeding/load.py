@@ -1,5 +1,5 @@
-"""Seeding a database with realistic flow runs: the one implementation behind
-`manage.py seed_flow_runs` and `bench/seed.py`.
+"""Seeding a database with realistic flow runs: the implementation behind
+`manage.py seed_flow_runs` (which the benchmarks use too: `make bench-seed`).
 
 PostgreSQL: COPY inside one transaction, with the loaded tables' secondary indexes and
 constraints dropped first and rebuilt at the end (`keep_indexes=True` inserts through them).
