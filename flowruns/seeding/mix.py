@@ -9,7 +9,6 @@ HISTORY_SPAN = 90 * DAY
 SCHEDULED, PENDING, RUNNING = "SCHEDULED", "PENDING", "RUNNING"
 COMPLETED, FAILED, CANCELLED, CRASHED = "COMPLETED", "FAILED", "CANCELLED", "CRASHED"
 PAUSED, CANCELLING = "PAUSED", "CANCELLING"
-TERMINAL = frozenset({COMPLETED, FAILED, CANCELLED, CRASHED})
 
 LATE = "LATE"  # a SCHEDULED run whose time has passed (state name "Late")
 # Current states. Finished runs accumulate; runs in a live state do not, so those are a

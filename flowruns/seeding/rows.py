@@ -1,6 +1,6 @@
 """The shape of seeded rows: column order per table, the reference specs the factory draws
-from, the batch container, and the encoders shared by every row (times, UUID bits, JSON
-templates of state details and policies)."""
+from, the batch container, and the encoders shared by every row (times, JSON templates of
+state details and policies)."""
 
 from __future__ import annotations
 
@@ -42,12 +42,6 @@ LOG_COLUMNS = (
     "id", "created", "updated", "name", "level", "flow_run_id", "task_run_id", "message",
     "timestamp",
 )  # fmt: skip
-
-# Version and variant bits of RFC 9562 UUIDs (v4 random, v7 time-ordered).
-UUID4_CLEAR = ~(0xF << 76 | 0x3 << 62)
-UUID4_SET = 0x4 << 76 | 0x2 << 62
-UUID7_CLEAR = ~(0xF << 76 | 0x3 << 62) & ((1 << 80) - 1)
-UUID7_SET = 0x7 << 76 | 0x2 << 62
 
 FLOW_POLICY = json.dumps(FlowRunPolicy().as_json())
 TASK_POLICY = json.dumps(TaskRunPolicy().as_json())

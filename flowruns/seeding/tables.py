@@ -29,7 +29,7 @@ from .rows import (
 @dataclass(frozen=True)
 class Table:
     name: str
-    batch_attr: str  # the list on generate.Batch that holds its rows
+    batch_attr: str  # the list on rows.Batch that holds its rows
     columns: tuple[str, ...]  # generated columns followed by defaulted ones
     extra: tuple[Any, ...]  # values appended to every generated tuple
     fields: tuple[models.Field, ...]  # in `columns` order
@@ -43,7 +43,8 @@ def _default(field: models.Field) -> Any:
         return None
     raise SystemExit(
         f"{field.model.__name__}.{field.name} is NOT NULL without a default; "
-        "teach flowruns/seeding/generate.py to fill it."
+        "add it to its column list in flowruns/seeding/rows.py and fill it in the row "
+        "factory (flow_run_rows.py or child_rows.py)."
     )
 
 
@@ -53,7 +54,7 @@ def _table(model: type[models.Model], batch_attr: str, generated: tuple[str, ...
     if unknown:
         raise SystemExit(
             f"{model._meta.db_table}: the generator writes columns the model no longer has: "
-            f"{unknown}; update flowruns/seeding/generate.py."
+            f"{unknown}; update flowruns/seeding/rows.py and the row factories."
         )
     missing = [f for c, f in by_column.items() if c not in generated]
     return Table(
