@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-TERMINAL = "('COMPLETED', 'FAILED', 'CANCELLED', 'CRASHED')"
+from orchestration.states import TERMINAL_TYPES  # noqa: E402 - after the path is set
+
+TERMINAL = f"({', '.join(sorted(repr(str(t)) for t in TERMINAL_TYPES))})"
 CHECKS = {
     "run.state_id is its latest state": """
         SELECT count(*) FROM flow_run r

@@ -158,8 +158,6 @@ SPECTACULAR_SETTINGS = {
 # --- Prefect server behaviour -------------------------------------------------------------
 PREFECT_API_VERSION = "0.8.4"
 PREFECT_MIN_CLIENT_API_VERSION = (0, 8, 0)
-PREFECT_BULK_OPERATION_LIMIT = 50
-PREFECT_DEPLOYMENT_CONCURRENCY_SLOT_WAIT_SECONDS = 30
 # Dotted paths of the orchestration policies (the flow policy is read from the env above).
 ORCHESTRATION_FORCE_FLOW_POLICY = "orchestration.policies.MinimalFlowPolicy"
 ORCHESTRATION_TASK_POLICY = "orchestration.policies.CoreTaskPolicy"

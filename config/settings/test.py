@@ -1,4 +1,5 @@
-"""pytest: the database comes from DATABASE_URL (PostgreSQL in CI) or an in-memory SQLite."""
+"""pytest: the database comes from DATABASE_URL (PostgreSQL in CI) or an in-memory SQLite
+(Django's default test database for SQLite)."""
 
 import os
 import warnings
@@ -7,7 +8,6 @@ warnings.filterwarnings("ignore", message="SECRET_KEY is not set")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
 from .base import *  # noqa: E402, F403
-from .base import DATABASES  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -15,6 +15,4 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", "")}
 STATIC_ROOT = None  # type: ignore[assignment]  # WhiteNoise serves nothing in tests; avoids the "no directory" warning
