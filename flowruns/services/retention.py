@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, Model, Q
 from pydantic import TypeAdapter, ValidationError
 
 from flowruns.filters.compile import flow_run_filter_q
@@ -30,9 +29,9 @@ from flowruns.filters.schemas import DeploymentFilter, FlowFilter, FlowRunFilter
 from flowruns.filters.types import UTCDateTime
 from flowruns.models import FlowRun, StateType
 from flowruns.models.base import TERMINAL_STATE_TYPES
+from flowruns.selectors.keyset import batch_span_q, keyset_batches
 
-from .deletion import raw_delete
-from .flow_runs_delete import flow_runs_delete_by_ids
+from .deletion import BatchCallback, DeletionSummary, raw_delete
 
 AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 LOG_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
@@ -178,93 +177,6 @@ def flow_runs_count_by_state_type(where: Q) -> dict[str, int]:
 # --- batching ----------------------------------------------------------------------------
 
 
-def keyset_batches(
-    queryset: QuerySet[Any], *, keys: Sequence[str], batch_size: int
-) -> Iterator[list[tuple[Any, ...]]]:
-    """The key tuples of `queryset` in key order, `batch_size` at a time.
-
-    Each batch is a fresh query starting after the last key seen (one or two keys), so the
-    caller may delete a batch before asking for the next and no cursor or transaction stays
-    open in between. The first key must be indexed for this to be cheap.
-    """
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
-    rows = queryset.order_by(*keys).values_list(*keys)
-    last: tuple[Any, ...] | None = None
-    while True:
-        page = rows
-        if last is not None:
-            page = page.filter(_after(keys, last))
-        batch = [tuple(row) for row in page[:batch_size]]
-        if batch:
-            yield batch
-        if len(batch) < batch_size:
-            return
-        last = batch[-1]
-
-
-def _after(keys: Sequence[str], last: tuple[Any, ...]) -> Q:
-    if len(keys) == 1:
-        return Q(**{f"{keys[0]}__gt": last[0]})
-    if len(keys) == 2:
-        first, second = keys
-        # The redundant `first >= v` is the bound an index range scan starts from.
-        return Q(**{f"{first}__gte": last[0]}) & (
-            Q(**{f"{first}__gt": last[0]}) | Q(**{first: last[0], f"{second}__gt": last[1]})
-        )
-    raise ValueError("keyset_batches supports one or two keys")
-
-
-@dataclass
-class DeletionSummary:
-    deleted: int = 0
-    batches: int = 0
-    by_state_type: Counter[str] = field(default_factory=Counter)
-    started: float = field(default_factory=time.monotonic)
-    # The longest batch transaction: the longest any row lock was held by the deletion.
-    longest_batch: float = 0.0
-
-    def batch_took(self, seconds: float) -> None:
-        self.batches += 1
-        self.longest_batch = max(self.longest_batch, seconds)
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-
-BatchCallback = Callable[[DeletionSummary], None]
-
-
-def flow_runs_delete_matching(
-    *, where: Q, batch_size: int = 1000, on_batch: BatchCallback | None = None
-) -> DeletionSummary:
-    """Delete every run matching `where`, with its states, inputs, task runs, leases and logs
-    (`flow_runs_delete_by_ids`), one batch per transaction.
-
-    Inside each transaction the batch's rows are locked and re-checked against `where`, so a
-    run that changed in between (e.g. was rescheduled) is left alone.
-    """
-    summary = DeletionSummary()
-    candidates = FlowRun.objects.filter(where)
-    for batch in keyset_batches(candidates, keys=("id",), batch_size=batch_size):
-        ids = [row[0] for row in batch]
-        began = time.monotonic()
-        with transaction.atomic():
-            locked = dict(
-                FlowRun.objects.select_for_update()
-                .filter(where, id__in=ids)
-                .values_list("id", "state_type")
-            )
-            deleted = flow_runs_delete_by_ids(list(locked))
-        summary.batch_took(time.monotonic() - began)
-        summary.deleted += len(deleted)
-        summary.by_state_type.update(locked[run_id] or "(none)" for run_id in deleted)
-        if on_batch is not None:
-            on_batch(summary)
-    return summary
-
-
 def rows_delete_matching(
     model: type[Model],
     *,
@@ -285,9 +197,7 @@ def rows_delete_matching(
     matching = model._default_manager.filter(where)
     previous: tuple[Any, ...] | None = None
     for batch in keyset_batches(matching, keys=keys, batch_size=batch_size):
-        span = _up_to(keys, batch[-1])
-        if previous is not None:
-            span &= _after(keys, previous)
+        span = batch_span_q(keys, previous, batch[-1])
         began = time.monotonic()
         with transaction.atomic():
             deleted = raw_delete(model._default_manager.filter(where).filter(span))
@@ -297,16 +207,6 @@ def rows_delete_matching(
         if on_batch is not None:
             on_batch(summary)
     return summary
-
-
-def _up_to(keys: Sequence[str], last: tuple[Any, ...]) -> Q:
-    """Keys at or before `last` in key order (the complement of `_after`)."""
-    if len(keys) == 1:
-        return Q(**{f"{keys[0]}__lte": last[0]})
-    first, second = keys
-    return Q(**{f"{first}__lte": last[0]}) & (
-        Q(**{f"{first}__lt": last[0]}) | Q(**{first: last[0], f"{second}__lte": last[1]})
-    )
 
 
 # --- logs --------------------------------------------------------------------------------

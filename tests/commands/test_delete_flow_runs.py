@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from flowruns.models import FlowRun, FlowRunInput, FlowRunState, StateType, TaskRun, TaskRunState
-from flowruns.services import retention
+from flowruns.services import flow_runs_delete, retention
 from flowruns.services.retention import FlowRunSelection
 from logs_app.models import Log
 from tests.factories import (
@@ -134,13 +134,13 @@ def test_deletes_in_batches_by_keyset_each_in_its_own_call(monkeypatch):
     for i in range(5):
         run(name=f"r{i}")
     batches: list[int] = []
-    real = retention.flow_runs_delete_by_ids
+    real = flow_runs_delete.flow_runs_delete
 
-    def recording(ids):
+    def recording(*, ids, where=None):
         batches.append(len(ids))
-        return real(ids)
+        return real(ids=ids, where=where)
 
-    monkeypatch.setattr(retention, "flow_runs_delete_by_ids", recording)
+    monkeypatch.setattr(flow_runs_delete, "flow_runs_delete", recording)
     with CaptureQueriesContext(connection) as queries:
         out = delete("--all", "--batch-size", "2")
     assert batches == [2, 2, 1]
@@ -179,17 +179,16 @@ def test_interrupted_run_keeps_finished_batches_and_a_rerun_completes(monkeypatc
         run(name=f"r{i}")
     for r in FlowRun.objects.all():
         LogFactory.create(flow_run_id=r.id)
-    real = retention.flow_runs_delete_by_ids
+    real = flow_runs_delete.delete_flow_run_children
     calls = {"n": 0}
 
     def interrupted_on_second_batch(ids):
         calls["n"] += 1
-        deleted = real(ids)
+        real(ids)
         if calls["n"] == 2:
-            raise KeyboardInterrupt  # after the deletes, inside the batch's transaction
-        return deleted
+            raise KeyboardInterrupt  # after deleting the logs, inside the batch's transaction
 
-    monkeypatch.setattr(retention, "flow_runs_delete_by_ids", interrupted_on_second_batch)
+    monkeypatch.setattr(flow_runs_delete, "delete_flow_run_children", interrupted_on_second_batch)
     out = StringIO()
     with pytest.raises(CommandError) as error:
         call_command("delete_flow_runs", "--all", "--batch-size", "2", stdout=out)
@@ -198,7 +197,7 @@ def test_interrupted_run_keeps_finished_batches_and_a_rerun_completes(monkeypatc
     assert FlowRun.objects.count() == 3  # the second batch was rolled back
     assert Log.objects.count() == 3
 
-    monkeypatch.setattr(retention, "flow_runs_delete_by_ids", real)
+    monkeypatch.setattr(flow_runs_delete, "delete_flow_run_children", real)
     delete("--all", "--batch-size", "2")
     assert FlowRun.objects.count() == 0 and Log.objects.count() == 0
 
@@ -216,7 +215,7 @@ def test_a_run_that_changed_after_selection_is_left_alone():
     FlowRun.objects.filter(pk=changed.pk).update(
         state_type="SCHEDULED", end_time=None, expected_start_time=timezone.now()
     )
-    summary = retention.flow_runs_delete_matching(where=where, batch_size=10)
+    summary = flow_runs_delete.flow_runs_delete_matching(where=where, batch_size=10)
     assert summary.deleted == 0 and remaining() == {"rescheduled"}
 
 

@@ -14,13 +14,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from flowruns.models import FlowRun, StateType
+from flowruns.services.deletion import DeletionSummary
+from flowruns.services.flow_runs_delete import flow_runs_delete_matching
 from flowruns.services.retention import (
-    DeletionSummary,
     FlowRunSelection,
     TerminalProgress,
     earliest,
     flow_runs_count_by_state_type,
-    flow_runs_delete_matching,
     parse_age,
     parse_datetime,
 )

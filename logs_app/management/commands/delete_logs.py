@@ -14,8 +14,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from flowruns.filters.compile import log_filter_q
+from flowruns.services.deletion import DeletionSummary
 from flowruns.services.retention import (
-    DeletionSummary,
     TerminalProgress,
     earliest,
     log_retention_filter,
