@@ -1,5 +1,5 @@
-"""Reading logs: filtered pages for `/logs/filter`, and a run's logs in keyset pages for the
-CSV download."""
+"""Reading logs: filtered pages for `/logs/filter`, a run's logs in keyset pages for the CSV
+download, and what `delete_logs` selects."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
+from flowruns.filters.compile import log_filter_q
+from flowruns.filters.schemas import LogFilter, LogFilterLevel, LogFilterTimestamp
 from flowruns.filters.sorting import LogSort, log_ordering
 from flowruns.models import FlowRun
 from flowruns.selectors.keyset import keyset_batches
@@ -58,3 +60,20 @@ def flow_run_log_pages(flow_run_id: UUID) -> Iterator[list[LogRow]]:
     )
     for page in pages:
         yield [LogRow(*values) for values in page]
+
+
+def logs_retention_q(*, cutoff: datetime | None, max_level: int | None) -> Q:
+    """Logs timestamped at or before `cutoff` whose level is at most `max_level` (each
+    optional: None selects every log)."""
+    return log_filter_q(
+        LogFilter(
+            timestamp=None if cutoff is None else LogFilterTimestamp(before_=cutoff),
+            level=None if max_level is None else LogFilterLevel(le_=max_level),
+        )
+    )
+
+
+def logs_count_by_level(where: Q) -> dict[int, int]:
+    """Matching logs per level, for dry runs."""
+    rows = Log.objects.filter(where).order_by().values_list("level").annotate(n=Count("pk"))
+    return dict(rows)
