@@ -24,16 +24,19 @@ from django.utils.safestring import SafeString
 from flowruns.admin.base import ReadOnlyAdmin
 from flowruns.admin.filters import TextInputFilter, TimeRangeFilter
 from flowruns.filters.compile import log_filter_q
-from flowruns.filters.schemas import LogFilter
+from flowruns.filters.schemas import (
+    LogFilter,
+    LogFilterFlowRunId,
+    LogFilterLevel,
+    LogFilterTaskRunId,
+    LogFilterTextSearch,
+    LogFilterTimestamp,
+)
+from logs_app.levels import LEVELS, level_name
 from logs_app.models import Log
 
-LEVELS = {10: "DEBUG", 20: "INFO", 30: "WARNING", 40: "ERROR", 50: "CRITICAL"}
 LEVEL_COLOURS = {10: "#8c8c8c", 20: "#1a73e8", 30: "#e0a800", 40: "#c62828", 50: "#6a1b9a"}
 MESSAGE_CHARS = 200
-
-
-def _log_q(criteria: dict[str, Any]) -> Q:
-    return log_filter_q(LogFilter.model_validate(criteria))
 
 
 class LevelFilter(admin.SimpleListFilter):
@@ -47,7 +50,7 @@ class LevelFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None or not value.isdigit():
             return queryset
-        return queryset.filter(_log_q({"level": {"ge_": int(value)}}))
+        return queryset.filter(log_filter_q(LogFilter(level=LogFilterLevel(ge_=int(value)))))
 
 
 class LogFlowRunFilter(TextInputFilter):
@@ -63,7 +66,7 @@ class LogFlowRunFilter(TextInputFilter):
         except ValueError:
             messages.warning(self.request, f"Flow run id must be a full UUID, not {value!r}.")
             return None
-        return _log_q({"flow_run_id": {"any_": [run_id]}})
+        return log_filter_q(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])))
 
 
 class TimestampFilter(TimeRangeFilter):
@@ -71,12 +74,8 @@ class TimestampFilter(TimeRangeFilter):
     parameter_name = "time"
 
     def range_q(self, after: datetime | None, before: datetime | None) -> Q:
-        bounds: dict[str, Any] = {}
-        if after is not None:
-            bounds["after_"] = after
-        if before is not None:
-            bounds["before_"] = before
-        return _log_q({"timestamp": bounds})
+        bounds = LogFilterTimestamp(after_=after, before_=before)
+        return log_filter_q(LogFilter(timestamp=bounds))
 
 
 @admin.register(Log)
@@ -115,10 +114,9 @@ class LogAdmin(ReadOnlyAdmin):
         except ValueError:
             pass
         else:
-            return queryset.filter(
-                Q(_log_q({"flow_run_id": {"any_": [run_id]}}))
-                | Q(_log_q({"task_run_id": {"any_": [run_id]}}))
-            ), False
+            of_flow_run = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id]))
+            of_task_run = LogFilter(task_run_id=LogFilterTaskRunId(any_=[run_id]))
+            return queryset.filter(log_filter_q(of_flow_run) | log_filter_q(of_task_run)), False
         if not request.GET.get(LogFlowRunFilter.parameter_name):
             messages.warning(
                 request,
@@ -126,7 +124,8 @@ class LogAdmin(ReadOnlyAdmin):
                 "(searching every log's text would read the whole table).",
             )
             return queryset.none(), False
-        return queryset.filter(_log_q({"text": {"query": term[:200]}})), False
+        text = LogFilter(text=LogFilterTextSearch(query=term[:200]))
+        return queryset.filter(log_filter_q(text)), False
 
     @admin.display(description="timestamp", ordering="timestamp")
     def log_time(self, obj: Log) -> str:
@@ -135,7 +134,7 @@ class LogAdmin(ReadOnlyAdmin):
 
     @admin.display(description="level")
     def level_badge(self, obj: Log) -> SafeString:
-        name = LEVELS.get(obj.level, str(obj.level))
+        name = level_name(obj.level)
         colour = LEVEL_COLOURS.get(min(LEVELS, key=lambda level: abs(level - obj.level)))
         return format_html(
             '<span class="log-level" style="color:{};font-weight:600">{}</span>', colour, name

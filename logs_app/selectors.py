@@ -1,5 +1,5 @@
-"""Reading logs: filtered pages for `/logs/filter`, and a run's logs in keyset pages for the
-CSV download."""
+"""Reading logs: filtered pages for `/logs/filter`, a run's logs in keyset pages for the CSV
+download, and what `delete_logs` selects."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from datetime import datetime
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
+from flowruns.filters.compile import log_filter_q
+from flowruns.filters.schemas import LogFilter, LogFilterLevel, LogFilterTimestamp
 from flowruns.filters.sorting import LogSort, log_ordering
 from flowruns.models import FlowRun
+from flowruns.selectors.keyset import keyset_batches
 from logs_app.models import Log
 
 # Rows fetched per query when streaming a run's logs (Prefect's
@@ -45,29 +48,32 @@ class LogRow(NamedTuple):
 def flow_run_log_pages(flow_run_id: UUID) -> Iterator[list[LogRow]]:
     """The run's logs ordered by (timestamp, id), one list per query of `DOWNLOAD_PAGE_SIZE`.
 
-    Keyset pagination: each page starts after the last (timestamp, id) seen, so every query
-    is a range read of the `(flow_run_id, timestamp)` index however deep into the run it is
-    (an OFFSET re-reads and discards every earlier row, quadratic over a million logs). No
-    transaction or server-side cursor stays open between pages.
+    Keyset pagination (`keyset_batches`): every query is a range read of the
+    `(flow_run_id, timestamp)` index however deep into the run it is, and no transaction or
+    server-side cursor stays open between pages.
     """
-    page_size = DOWNLOAD_PAGE_SIZE
-    rows = (
-        Log.objects.filter(flow_run_id=flow_run_id)
-        .order_by("timestamp", "id")
-        .values_list(*LogRow._fields)
+    pages = keyset_batches(
+        Log.objects.filter(flow_run_id=flow_run_id),
+        keys=("timestamp", "id"),
+        fields=LogRow._fields,
+        batch_size=DOWNLOAD_PAGE_SIZE,
     )
-    after: LogRow | None = None
-    while True:
-        queryset = rows
-        if after is not None:
-            # The redundant `timestamp >= t` bound is what the index range scan starts from.
-            queryset = rows.filter(
-                Q(timestamp__gt=after.timestamp) | Q(timestamp=after.timestamp, id__gt=after.id),
-                timestamp__gte=after.timestamp,
-            )
-        page = [LogRow(*values) for values in queryset[:page_size]]
-        if page:
-            yield page
-        if len(page) < page_size:
-            return
-        after = page[-1]
+    for page in pages:
+        yield [LogRow(*values) for values in page]
+
+
+def logs_retention_q(*, cutoff: datetime | None, max_level: int | None) -> Q:
+    """Logs timestamped at or before `cutoff` whose level is at most `max_level` (each
+    optional: None selects every log)."""
+    return log_filter_q(
+        LogFilter(
+            timestamp=None if cutoff is None else LogFilterTimestamp(before_=cutoff),
+            level=None if max_level is None else LogFilterLevel(le_=max_level),
+        )
+    )
+
+
+def logs_count_by_level(where: Q) -> dict[int, int]:
+    """Matching logs per level, for dry runs."""
+    rows = Log.objects.filter(where).order_by().values_list("level").annotate(n=Count("pk"))
+    return dict(rows)

@@ -3,7 +3,7 @@
 None of them builds its options from the table it filters (no `SELECT DISTINCT` over a million
 runs): state types and time ranges are fixed lists, the flow, deployment, tag and run-id
 filters are text boxes (with a few suggestions read from bounded queries), and every filter
-compiles through the API's filter language (`flowruns.filters`).
+compiles typed filter objects through the API's filter compiler (`flowruns.filters.compile`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,17 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from flowruns.filters.compile import flow_run_filter_q, task_run_filter_q
-from flowruns.filters.schemas import FlowFilter, FlowRunFilter, TaskRunFilter
+from flowruns.filters.schemas import (
+    FlowRunFilter,
+    FlowRunFilterEndTime,
+    FlowRunFilterExpectedStartTime,
+    FlowRunFilterId,
+    FlowRunFilterTags,
+    TaskRunFilter,
+    TaskRunFilterStartTime,
+)
 from flowruns.models import Flow, FlowRun
-from flowruns.services.retention import deployment_q
+from flowruns.selectors.flow_run_criteria import deployment_q, flow_names_q
 
 
 class TextInputFilter(admin.SimpleListFilter):
@@ -94,7 +102,7 @@ class FlowNameFilter(TextInputFilter):
         return []
 
     def filter_q(self, value: str) -> Q:
-        return flow_run_filter_q(flows=FlowFilter.model_validate({"name": {"any_": [value]}}))
+        return flow_names_q([value])
 
 
 class DeploymentNameFilter(TextInputFilter):
@@ -124,9 +132,7 @@ class TagFilter(TextInputFilter):
         return [(tag, tag) for tag, _ in counts.most_common(self.top)]
 
     def filter_q(self, value: str) -> Q:
-        return flow_run_filter_q(
-            flow_runs=FlowRunFilter.model_validate({"tags": {"all_": [value]}})
-        )
+        return flow_run_filter_q(flow_runs=FlowRunFilter(tags=FlowRunFilterTags(all_=[value])))
 
 
 class FlowRunIdFilter(TextInputFilter):
@@ -146,7 +152,7 @@ class TaskRunFlowRunIdFilter(FlowRunIdFilter):
         run_id = _uuid_or_warn(self.request, value, "Flow run id")
         if run_id is None:
             return None
-        return task_run_filter_q(flow_runs=FlowRunFilter.model_validate({"id": {"any_": [run_id]}}))
+        return task_run_filter_q(flow_runs=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])))
 
 
 # --- time ranges -------------------------------------------------------------------------
@@ -191,23 +197,14 @@ class TimeRangeFilter(admin.SimpleListFilter):
         )
 
 
-def _bounds(after: datetime | None, before: datetime | None) -> dict[str, Any]:
-    bounds: dict[str, Any] = {}
-    if after is not None:
-        bounds["after_"] = after
-    if before is not None:
-        bounds["before_"] = before
-    return bounds
-
-
 class ExpectedStartFilter(TimeRangeFilter):
     title = "expected start"
     parameter_name = "expected_start"
     with_future = True
 
     def range_q(self, after: datetime | None, before: datetime | None) -> Q:
-        f = FlowRunFilter.model_validate({"expected_start_time": _bounds(after, before)})
-        return flow_run_filter_q(flow_runs=f)
+        bounds = FlowRunFilterExpectedStartTime(after_=after, before_=before)
+        return flow_run_filter_q(flow_runs=FlowRunFilter(expected_start_time=bounds))
 
 
 class EndTimeFilter(TimeRangeFilter):
@@ -215,8 +212,8 @@ class EndTimeFilter(TimeRangeFilter):
     parameter_name = "ended"
 
     def range_q(self, after: datetime | None, before: datetime | None) -> Q:
-        f = FlowRunFilter.model_validate({"end_time": _bounds(after, before)})
-        return flow_run_filter_q(flow_runs=f)
+        bounds = FlowRunFilterEndTime(after_=after, before_=before)
+        return flow_run_filter_q(flow_runs=FlowRunFilter(end_time=bounds))
 
 
 class TaskRunStartFilter(TimeRangeFilter):
@@ -224,5 +221,5 @@ class TaskRunStartFilter(TimeRangeFilter):
     parameter_name = "started"
 
     def range_q(self, after: datetime | None, before: datetime | None) -> Q:
-        f = TaskRunFilter.model_validate({"start_time": _bounds(after, before)})
-        return task_run_filter_q(task_runs=f)
+        bounds = TaskRunFilterStartTime(after_=after, before_=before)
+        return task_run_filter_q(task_runs=TaskRunFilter(start_time=bounds))

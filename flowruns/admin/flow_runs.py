@@ -15,11 +15,16 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from flowruns.filters.compile import flow_run_filter_q
-from flowruns.filters.schemas import FlowRunFilter
-from flowruns.models import Deployment, FlowRun, FlowRunInput, FlowRunState, TaskRun
+from flowruns.filters.schemas import (
+    FlowRunFilter,
+    FlowRunFilterId,
+    FlowRunFilterIdempotencyKey,
+    FlowRunFilterName,
+)
+from flowruns.models import Deployment, FlowRun
 
 from .actions import FLOW_RUN_ACTIONS
-from .base import ReadOnlyAdmin, ReadOnlyInline
+from .base import ReadOnlyAdmin
 from .display import format_duration, pretty_json, state_badge, tag_list
 from .filters import (
     DeploymentNameFilter,
@@ -28,8 +33,41 @@ from .filters import (
     FlowNameFilter,
     TagFilter,
 )
+from .flow_run_inlines import FlowRunInputInline, FlowRunStateInline, TaskRunInline
 
-TASK_RUNS_SHOWN = 50
+# The detail page's sections.
+SUMMARY_FIELDS = (
+    "id",
+    "name",
+    "flow_link",
+    "current_state",
+    "deployment",
+    "work_queue_name",
+    "tag_list",
+    "logs",
+    "task_runs",
+)
+TIMING_FIELDS = (
+    "expected_start_time",
+    "next_scheduled_start_time",
+    "start_time",
+    "end_time",
+    "duration",
+    "run_count",
+    "created",
+    "updated",
+)
+DOCUMENT_FIELDS = ("parameters_json", "context_json", "policy_json", "job_variables_json")
+MORE_FIELDS = (
+    "idempotency_key",
+    "infrastructure_pid",
+    "flow_version",
+    "deployment_version",
+    "parent_task_run",
+    "auto_scheduled",
+    "labels_json",
+    "created_by_json",
+)
 
 
 def flow_run_search_q(term: str) -> Q:
@@ -41,63 +79,12 @@ def flow_run_search_q(term: str) -> Q:
     except ValueError:
         pass
     else:
-        return flow_run_filter_q(flow_runs=FlowRunFilter.model_validate({"id": {"any_": [run_id]}}))
+        return flow_run_filter_q(flow_runs=FlowRunFilter(id=FlowRunFilterId(any_=[run_id])))
     if term.lower().startswith("key:"):
-        key = term[4:].strip()
-        f = FlowRunFilter.model_validate({"idempotency_key": {"any_": [key]}})
-        return flow_run_filter_q(flow_runs=f)  # served by ix_flow_run__idempotency_key
-    return flow_run_filter_q(flow_runs=FlowRunFilter.model_validate({"name": {"like_": term}}))
-
-
-class FlowRunStateInline(ReadOnlyInline):
-    model = FlowRunState
-    fk_name = "flow_run"
-    verbose_name = "state"
-    verbose_name_plural = "state history (newest first)"
-    fields = ("timestamp", "badge", "message", "details")
-    readonly_fields = fields
-    ordering = ("-timestamp",)
-
-    @admin.display(description="state")
-    def badge(self, obj: FlowRunState) -> SafeString:
-        return state_badge(obj.type, obj.name)
-
-    @admin.display(description="details")
-    def details(self, obj: FlowRunState) -> SafeString:
-        details = {k: v for k, v in (obj.state_details or {}).items() if v not in (None, False)}
-        return pretty_json(details) if details else SafeString("")
-
-
-class FlowRunInputInline(ReadOnlyInline):
-    model = FlowRunInput
-    verbose_name = "input"
-    fields = ("key", "short_value", "sender", "created")
-    readonly_fields = fields
-    ordering = ("key",)
-
-    @admin.display(description="value")
-    def short_value(self, obj: FlowRunInput) -> str:
-        return obj.value if len(obj.value) <= 300 else obj.value[:300] + "…"
-
-
-class TaskRunInline(ReadOnlyInline):
-    """The run's first task runs (by expected start); the full list is linked above it."""
-
-    model = TaskRun
-    fk_name = "flow_run"
-    verbose_name_plural = f"task runs (first {TASK_RUNS_SHOWN})"
-    fields = ("task_run", "badge", "expected_start_time", "start_time", "end_time", "run_count")
-    readonly_fields = fields
-    ordering = ("expected_start_time", "id")
-
-    @admin.display(description="task run")
-    def task_run(self, obj: TaskRun) -> SafeString:
-        url = reverse("admin:flowruns_taskrun_change", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.name)
-
-    @admin.display(description="state")
-    def badge(self, obj: TaskRun) -> SafeString:
-        return state_badge(obj.state_type, obj.state_name)
+        key = FlowRunFilterIdempotencyKey(any_=[term[4:].strip()])
+        # served by ix_flow_run__idempotency_key
+        return flow_run_filter_q(flow_runs=FlowRunFilter(idempotency_key=key))
+    return flow_run_filter_q(flow_runs=FlowRunFilter(name=FlowRunFilterName(like_=term)))
 
 
 @admin.register(FlowRun)
@@ -138,89 +125,13 @@ class FlowRunAdmin(ReadOnlyAdmin):
     actions = FLOW_RUN_ACTIONS
     inlines = (FlowRunStateInline, FlowRunInputInline, TaskRunInline)
     fieldsets = (
-        (
-            None,
-            {
-                "fields": (
-                    "id",
-                    "name",
-                    "flow_link",
-                    "current_state",
-                    "deployment",
-                    "work_queue_name",
-                    "tag_list",
-                    "logs",
-                    "task_runs",
-                )
-            },
-        ),
-        (
-            "Timing",
-            {
-                "fields": (
-                    "expected_start_time",
-                    "next_scheduled_start_time",
-                    "start_time",
-                    "end_time",
-                    "duration",
-                    "run_count",
-                    "created",
-                    "updated",
-                )
-            },
-        ),
-        (
-            "Parameters and context",
-            {"fields": ("parameters_json", "context_json", "policy_json", "job_variables_json")},
-        ),
-        (
-            "More",
-            {
-                "classes": ("collapse",),
-                "fields": (
-                    "idempotency_key",
-                    "infrastructure_pid",
-                    "flow_version",
-                    "deployment_version",
-                    "parent_task_run",
-                    "auto_scheduled",
-                    "labels_json",
-                    "created_by_json",
-                ),
-            },
-        ),
+        (None, {"fields": SUMMARY_FIELDS}),
+        ("Timing", {"fields": TIMING_FIELDS}),
+        ("Parameters and context", {"fields": DOCUMENT_FIELDS}),
+        ("More", {"classes": ("collapse",), "fields": MORE_FIELDS}),
     )
-    readonly_fields = (
-        "id",
-        "name",
-        "flow_link",
-        "current_state",
-        "deployment",
-        "work_queue_name",
-        "tag_list",
-        "logs",
-        "task_runs",
-        "expected_start_time",
-        "next_scheduled_start_time",
-        "start_time",
-        "end_time",
-        "duration",
-        "run_count",
-        "created",
-        "updated",
-        "parameters_json",
-        "context_json",
-        "policy_json",
-        "job_variables_json",
-        "idempotency_key",
-        "infrastructure_pid",
-        "flow_version",
-        "deployment_version",
-        "parent_task_run",
-        "auto_scheduled",
-        "labels_json",
-        "created_by_json",
-    )
+    # The detail page edits nothing: every field it shows is read-only.
+    readonly_fields = SUMMARY_FIELDS + TIMING_FIELDS + DOCUMENT_FIELDS + MORE_FIELDS
 
     def has_orchestrate_permission(self, request: HttpRequest) -> bool:
         """Actions change runs: they need the change permission Django would ask for."""
@@ -239,9 +150,7 @@ class FlowRunAdmin(ReadOnlyAdmin):
     ) -> dict[str, Any]:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, TaskRunInline) and obj is not None:
-            first = TaskRun.objects.filter(flow_run=obj).order_by(*inline.ordering)
-            ids = list(first.values_list("id", flat=True)[:TASK_RUNS_SHOWN])
-            kwargs["queryset"] = kwargs["queryset"].filter(id__in=ids)
+            kwargs["queryset"] = inline.first_task_runs(kwargs["queryset"], obj)
         return kwargs
 
     # --- columns and fields ---------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from flowruns.filters.compile import flow_filter_q
-from flowruns.filters.schemas import FlowFilter
+from flowruns.filters.schemas import FlowFilter, FlowFilterName
 from flowruns.models import Flow
 
 from .base import ReadOnlyAdmin
@@ -33,7 +33,7 @@ class FlowAdmin(ReadOnlyAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        q = flow_filter_q(flows=FlowFilter.model_validate({"name": {"like_": term}}))
+        q = flow_filter_q(flows=FlowFilter(name=FlowFilterName(like_=term)))
         return queryset.filter(q), False
 
     @admin.display(description="tags")

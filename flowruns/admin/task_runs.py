@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.contrib import admin
@@ -11,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from flowruns.filters.compile import task_run_filter_q
-from flowruns.filters.schemas import TaskRunFilter
+from flowruns.filters.schemas import TaskRunFilter, TaskRunFilterName
 from flowruns.models import TaskRun, TaskRunState
 
 from .base import ReadOnlyAdmin, ReadOnlyInline
@@ -25,8 +24,7 @@ def task_run_search_q(term: str) -> Q:
     try:
         run_id = UUID(term)
     except ValueError:
-        criteria: dict[str, Any] = {"name": {"like_": term}}
-        return task_run_filter_q(task_runs=TaskRunFilter.model_validate(criteria))
+        return task_run_filter_q(task_runs=TaskRunFilter(name=TaskRunFilterName(like_=term)))
     return Q(id=run_id) | Q(flow_run_id=run_id)
 
 

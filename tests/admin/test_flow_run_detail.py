@@ -42,9 +42,9 @@ def test_inputs_and_task_runs_are_shown_with_links(admin_client, make_run):
 
 
 def test_only_the_first_task_runs_are_rendered(admin_client, make_run, monkeypatch):
-    from flowruns.admin import flow_runs
+    from flowruns.admin import flow_run_inlines
 
-    monkeypatch.setattr(flow_runs, "TASK_RUNS_SHOWN", 2)
+    monkeypatch.setattr(flow_run_inlines, "TASK_RUNS_SHOWN", 2)
     run = make_run(StateType.RUNNING)
     for i in range(4):
         TaskRunFactory.create(flow_run=run, name=f"task-{i}")

@@ -14,9 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from flowruns.models import FlowRun, FlowRunInput, FlowRunState, StateType, TaskRun, TaskRunState
-from flowruns.services import retention
-from flowruns.services.retention import FlowRunSelection
+from flowruns.selectors.keyset import keyset_batches
+from flowruns.selectors.retention import FlowRunSelection
+from flowruns.services import flow_runs_delete
+from flowruns.services.flow_runs_delete import flow_runs_delete_matching
 from logs_app.models import Log
+from orchestration.states import TERMINAL_TYPES
+from tests.commands.helpers import Terminal
 from tests.factories import (
     DeploymentFactory,
     FlowFactory,
@@ -36,7 +40,7 @@ def run(
     state: StateType | None = StateType.COMPLETED, ended_days_ago: float | None = 40, **fields: Any
 ) -> FlowRun:
     now = timezone.now()
-    if ended_days_ago is not None and state is not None and state.value in retention.TERMINAL_TYPES:
+    if ended_days_ago is not None and state is not None and state in TERMINAL_TYPES:
         fields.setdefault("end_time", now - ended_days_ago * DAY)
     fields.setdefault("expected_start_time", now - (ended_days_ago or 0) * DAY - timedelta(hours=1))
     return FlowRunFactory.create(state_type=state, **fields)
@@ -134,13 +138,13 @@ def test_deletes_in_batches_by_keyset_each_in_its_own_call(monkeypatch):
     for i in range(5):
         run(name=f"r{i}")
     batches: list[int] = []
-    real = retention.flow_runs_delete_by_ids
+    real = flow_runs_delete.flow_runs_delete
 
-    def recording(ids):
+    def recording(*, ids, where=None):
         batches.append(len(ids))
-        return real(ids)
+        return real(ids=ids, where=where)
 
-    monkeypatch.setattr(retention, "flow_runs_delete_by_ids", recording)
+    monkeypatch.setattr(flow_runs_delete, "flow_runs_delete", recording)
     with CaptureQueriesContext(connection) as queries:
         out = delete("--all", "--batch-size", "2")
     assert batches == [2, 2, 1]
@@ -179,17 +183,16 @@ def test_interrupted_run_keeps_finished_batches_and_a_rerun_completes(monkeypatc
         run(name=f"r{i}")
     for r in FlowRun.objects.all():
         LogFactory.create(flow_run_id=r.id)
-    real = retention.flow_runs_delete_by_ids
+    real = flow_runs_delete.delete_flow_run_children
     calls = {"n": 0}
 
     def interrupted_on_second_batch(ids):
         calls["n"] += 1
-        deleted = real(ids)
+        real(ids)
         if calls["n"] == 2:
-            raise KeyboardInterrupt  # after the deletes, inside the batch's transaction
-        return deleted
+            raise KeyboardInterrupt  # after deleting the logs, inside the batch's transaction
 
-    monkeypatch.setattr(retention, "flow_runs_delete_by_ids", interrupted_on_second_batch)
+    monkeypatch.setattr(flow_runs_delete, "delete_flow_run_children", interrupted_on_second_batch)
     out = StringIO()
     with pytest.raises(CommandError) as error:
         call_command("delete_flow_runs", "--all", "--batch-size", "2", stdout=out)
@@ -198,7 +201,7 @@ def test_interrupted_run_keeps_finished_batches_and_a_rerun_completes(monkeypatc
     assert FlowRun.objects.count() == 3  # the second batch was rolled back
     assert Log.objects.count() == 3
 
-    monkeypatch.setattr(retention, "flow_runs_delete_by_ids", real)
+    monkeypatch.setattr(flow_runs_delete, "delete_flow_run_children", real)
     delete("--all", "--batch-size", "2")
     assert FlowRun.objects.count() == 0 and Log.objects.count() == 0
 
@@ -208,15 +211,13 @@ def test_a_run_that_changed_after_selection_is_left_alone():
     where = FlowRunSelection(cutoff=timezone.now() - 30 * DAY).q()
     ids = [
         r[0]
-        for r in next(
-            retention.keyset_batches(FlowRun.objects.filter(where), keys=("id",), batch_size=10)
-        )
+        for r in next(keyset_batches(FlowRun.objects.filter(where), keys=("id",), batch_size=10))
     ]
     assert ids == [changed.id]
     FlowRun.objects.filter(pk=changed.pk).update(
         state_type="SCHEDULED", end_time=None, expected_start_time=timezone.now()
     )
-    summary = retention.flow_runs_delete_matching(where=where, batch_size=10)
+    summary = flow_runs_delete_matching(where=where, batch_size=10)
     assert summary.deleted == 0 and remaining() == {"rescheduled"}
 
 
@@ -234,39 +235,28 @@ def test_bad_arguments_are_refused(args, message):
         delete(*args)
 
 
-def test_selection_matches_the_api_filter(api):
-    """The command's selection is the API's: the same criteria through /flow_runs/filter."""
-    flow = FlowFactory.create(name="etl")
-    run(StateType.FAILED, flow=flow, tags=["prod"], name="a")
-    run(StateType.COMPLETED, flow=flow, tags=["prod", "x"], name="b")
-    run(StateType.FAILED, flow=flow, tags=["dev"], name="c")
-    run(StateType.FAILED, tags=["prod"], name="d")
-    selection = FlowRunSelection(state_types=("FAILED",), flow_names=("etl",), tags=("prod",))
-    selected = set(FlowRun.objects.filter(selection.q()).values_list("name", flat=True))
-    body = {
-        "flows": {"name": {"any_": ["etl"]}},
-        "flow_runs": {"state": {"type": {"any_": ["FAILED"]}}, "tags": {"all_": ["prod"]}},
-    }
-    response = api.post("/api/flow_runs/filter", body, format="json")
-    assert selected == {r["name"] for r in response.json()} == {"a"}
-
-
-class Terminal(StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not():
     for i in range(3):
         run(name=f"r{i}")
     piped = delete("--all", "--batch-size", "2")
-    assert "[#" not in piped
+    assert "%|" not in piped and "\r" not in piped
     for i in range(3):
         run(name=f"s{i}")
     out = Terminal()
     call_command("delete_flow_runs", "--all", "--batch-size", "2", stdout=out)
-    assert "\r[####################----------] 2/3 runs  66.7%" in out.getvalue()
-    assert "\r[##############################] 3/3 runs 100.0%" in out.getvalue()
+    assert "\rDeleting:  67%|######6   | 2/3 [" in out.getvalue()
+    assert "\rDeleting: 100%|##########| 3/3 [" in out.getvalue()
+    assert "Deleted 3 flow runs in 2 batches" in out.getvalue()
+
+
+@pytest.mark.parametrize("quiet", [["--no-progress"], ["--verbosity", "0"]])
+def test_no_progress_bar_on_a_terminal_when_asked_for_quiet(quiet):
+    for i in range(3):
+        run(name=f"r{i}")
+    out = Terminal()
+    call_command("delete_flow_runs", "--all", "--batch-size", "2", *quiet, stdout=out)
+    assert "%|" not in out.getvalue() and "\r" not in out.getvalue()
+    assert remaining() == set()
 
 
 def test_summary_reports_the_longest_batch_transaction():

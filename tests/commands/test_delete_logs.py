@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from flowruns.services import retention
+from logs_app import services
 from logs_app.models import Log
+from tests.commands.helpers import Terminal
 from tests.factories import LogFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def test_logs_of_runs_outside_the_selection_stay():
 def test_interrupted_run_keeps_finished_batches_and_a_rerun_completes(monkeypatch):
     for i in range(5):
         log(40 + i, message=f"m{i}")
-    real = retention.raw_delete
+    real = services.raw_delete
     calls = {"n": 0}
 
     def interrupted_on_second_batch(queryset):
@@ -111,14 +112,14 @@ def test_interrupted_run_keeps_finished_batches_and_a_rerun_completes(monkeypatc
             raise KeyboardInterrupt
         return deleted
 
-    monkeypatch.setattr(retention, "raw_delete", interrupted_on_second_batch)
+    monkeypatch.setattr(services, "raw_delete", interrupted_on_second_batch)
     out = StringIO()
     with pytest.raises(CommandError) as error:
         call_command("delete_logs", "--older-than", "30d", "--batch-size", "2", stdout=out)
     assert error.value.returncode == 130
     assert "Interrupted after deleting 2 logs" in out.getvalue()
     assert Log.objects.count() == 3
-    monkeypatch.setattr(retention, "raw_delete", real)
+    monkeypatch.setattr(services, "raw_delete", real)
     delete("--older-than", "30d", "--batch-size", "2")
     assert Log.objects.count() == 0
 
@@ -134,3 +135,14 @@ def test_interrupted_run_keeps_finished_batches_and_a_rerun_completes(monkeypatc
 def test_bad_arguments_are_refused(args, message):
     with pytest.raises(CommandError, match=message):
         delete(*args)
+
+
+def test_a_terminal_gets_a_progress_bar_of_logs_and_a_pipe_does_not():
+    for i in range(3):
+        log(40 + i)
+    assert "%|" not in delete("--older-than", "30d", "--batch-size", "2", "--dry-run")
+    out = Terminal()
+    call_command("delete_logs", "--older-than", "30d", "--batch-size", "2", stdout=out)
+    assert "\rDeleting: 100%|##########| 3/3 [" in out.getvalue()
+    assert " logs/s]" in out.getvalue()
+    assert "Deleted 3 logs in 2 batches" in out.getvalue()

@@ -7,6 +7,11 @@ Entry points, one per queried model (spec/api.md §4.8):
 * `flow_filter_q` — `Flow` rows (`/flows/filter|count`);
 * `log_filter_q` — `Log` rows (`/logs/filter`).
 
+The entry points are also the Python API for internal callers (admin filters, retention):
+they build the typed filter objects directly, e.g.
+`flow_run_filter_q(flow_runs=FlowRunFilter(tags=FlowRunFilterTags(all_=["prod"])))`, instead
+of writing a wire dict and validating it.
+
 Each `*_criterion` function compiles one filter object against its own model; the entry points
 add the related filters as correlated EXISTS subqueries. The mere *presence* of a related filter,
 even `{}`, turns its EXISTS on (`"task_runs": {}` keeps only runs that have a task run); only

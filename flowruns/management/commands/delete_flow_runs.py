@@ -1,29 +1,24 @@
 """`manage.py delete_flow_runs`: retention for flow runs, in short batches.
 
-Selects runs with the API's filter language (`flowruns.services.retention.FlowRunSelection`)
+Selects runs with the API's filter language (`flowruns.selectors.retention.FlowRunSelection`)
 and deletes them with their states, inputs, task runs, concurrency leases and logs, one batch
-per transaction. See the README's "Retention" section for examples.
+per transaction (`flowruns.services.flow_runs_delete`). See the README's "Retention" section.
 """
 
 from __future__ import annotations
 
 from argparse import ArgumentParser
+from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.db.models import Q
 
+from flowruns.management.arguments import add_batch_arguments, add_cutoff_arguments, cutoff
+from flowruns.management.progress import delete_with_progress, summary_line
 from flowruns.models import FlowRun, StateType
-from flowruns.services.retention import (
-    DeletionSummary,
-    FlowRunSelection,
-    TerminalProgress,
-    earliest,
-    flow_runs_count_by_state_type,
-    flow_runs_delete_matching,
-    parse_age,
-    parse_datetime,
-)
+from flowruns.selectors.retention import FlowRunSelection, flow_runs_count_by_state_type
+from flowruns.services.flow_runs_delete import flow_runs_delete_matching
 
 
 def _counts(by_type: dict[str, int]) -> str:
@@ -39,17 +34,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument(
-            "--older-than",
-            metavar="AGE",
-            help="runs that ended (or, never ended, were expected to start) at least AGE ago: "
-            "30d, 12h, 90m, 2w",
-        )
-        parser.add_argument(
-            "--before",
-            metavar="DATE",
-            help="runs that ended (or were expected to start) "
-            "at or before DATE (ISO 8601; no offset means UTC)",
+        add_cutoff_arguments(
+            parser, rows="runs that ended (or, never ended, were expected to start)"
         )
         parser.add_argument(
             "--state-type",
@@ -82,50 +68,30 @@ class Command(BaseCommand):
             default=[],
             help="runs carrying this tag (repeatable: all must match)",
         )
-        parser.add_argument("--all", action="store_true", help="allow running without any selector")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="print what would be deleted, delete nothing"
-        )
-        parser.add_argument(
-            "--batch-size", type=int, default=1000, help="runs per transaction (default 1000)"
-        )
-        parser.add_argument(
-            "--no-progress", action="store_true", help="no progress bar, even on a terminal"
-        )
+        add_batch_arguments(parser, noun="runs", batch_size=1000, every="every terminal run")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        selection = self._selection(options)
-        if not selection.has_selector and not options["all"]:
-            raise CommandError(
-                "Refusing to delete without a selector: give --older-than, --before, "
-                "--state-type, --flow, --deployment or --tag (or --all to select every "
-                "terminal run)."
-            )
-        if options["batch_size"] < 1:
-            raise CommandError("--batch-size must be at least 1")
-        where = selection.q()
-        if options["dry_run"]:
-            self._dry_run(where)
-            return
-        self._delete(where, options)
-
-    def _selection(self, options: dict[str, Any]) -> FlowRunSelection:
-        try:
-            age = parse_age(options["older_than"]) if options["older_than"] else None
-            before = parse_datetime(options["before"]) if options["before"] else None
-        except ValueError as error:
-            raise CommandError(str(error)) from None
-        cutoff = earliest(timezone.now() - age if age else None, before)
-        return FlowRunSelection(
-            cutoff=cutoff,
+        selection = FlowRunSelection(
+            cutoff=cutoff(options),
             state_types=tuple(dict.fromkeys(options["state_type"])),
             include_active=options["include_active"],
             flow_names=tuple(options["flow"]),
             deployments=(options["deployment"],) if options["deployment"] else (),
             tags=tuple(options["tag"]),
         )
+        if not selection.has_selector and not options["all"]:
+            raise CommandError(
+                "Refusing to delete without a selector: give --older-than, --before, "
+                "--state-type, --flow, --deployment or --tag (or --all to select every "
+                "terminal run)."
+            )
+        where = selection.q()
+        if options["dry_run"]:
+            self._dry_run(where)
+        else:
+            self._delete(where, options)
 
-    def _dry_run(self, where: Any) -> None:
+    def _dry_run(self, where: Q) -> None:
         by_type = flow_runs_count_by_state_type(where)
         total = sum(by_type.values())
         self.stdout.write(
@@ -135,43 +101,16 @@ class Command(BaseCommand):
         for state_type, n in sorted(by_type.items()):
             self.stdout.write(f"  {state_type:<12} {n:>10,}")
 
-    def _write_raw(self, text: str) -> None:
-        self.stdout.write(text, ending="")
-        self.stdout.flush()
-
-    def _delete(self, where: Any, options: dict[str, Any]) -> None:
-        progress = None
-        if self.stdout.isatty() and not options["no_progress"]:
-            total = FlowRun.objects.filter(where).count()
-            progress = TerminalProgress(total, write=self._write_raw, noun="runs")
-        summary = DeletionSummary()
-
-        def on_batch(latest: DeletionSummary) -> None:
-            nonlocal summary
-            summary = latest
-            if progress is not None:
-                progress.update(latest)
-
-        try:
-            summary = flow_runs_delete_matching(
-                where=where, batch_size=options["batch_size"], on_batch=on_batch
-            )
-        except KeyboardInterrupt:
-            if progress is not None:
-                progress.finish()
-            self.stdout.write(
-                f"Interrupted after deleting {summary.deleted:,} flow runs in "
-                f"{summary.batches} batches; the batch in flight was rolled back. "
-                "Run the same command again to continue."
-            )
-            raise CommandError("interrupted", returncode=130) from None
-        if progress is not None:
-            progress.finish()
-        detail = f": {_counts(summary.by_state_type)}" if summary.deleted else ""
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Deleted {summary.deleted:,} flow runs in {summary.batches} batches "
-                f"({summary.elapsed:.1f}s; longest batch transaction "
-                f"{summary.longest_batch * 1000:.0f} ms){detail}."
-            )
+    def _delete(self, where: Q, options: dict[str, Any]) -> None:
+        summary = delete_with_progress(
+            self,
+            options,
+            noun="flow runs",
+            unit="runs",
+            count=FlowRun.objects.filter(where).count,
+            delete=partial(
+                flow_runs_delete_matching, where=where, batch_size=options["batch_size"]
+            ),
         )
+        detail = f": {_counts(summary.by_state_type)}" if summary.deleted else ""
+        self.stdout.write(self.style.SUCCESS(f"{summary_line(summary, 'flow runs')}{detail}."))
