@@ -20,8 +20,10 @@ from uuid import UUID
 from orchestration.ids import uuid7
 
 
+# The one vocabulary of state types: models derive their `choices` from it, filters and
+# serializers validate against it. (A comment, not a docstring: pydantic would publish a
+# docstring as the OpenAPI description of every schema that uses the enum.)
 class StateType(StrEnum):
-    """The nine state types, stored and serialised as their upper-case value."""
 
     SCHEDULED = "SCHEDULED"
     PENDING = "PENDING"

@@ -22,7 +22,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from flowruns.errors import ObjectNotFound
-from flowruns.models import FlowRun, StateType
+from flowruns.models import STATE_TYPE_CHOICES, FlowRun
 from flowruns.services.states import (
     OrchestrationCall,
     SetStateOutcome,
@@ -169,7 +169,7 @@ def reschedule_flow_runs(
 
 
 class ForceStateForm(forms.Form):
-    state_type = forms.ChoiceField(choices=StateType.choices, label="New state type")
+    state_type = forms.ChoiceField(choices=STATE_TYPE_CHOICES, label="New state type")
     state_name = forms.CharField(
         required=False, label="State name", help_text="Defaults to the type's name (Completed…)"
     )

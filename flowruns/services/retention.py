@@ -29,7 +29,7 @@ from flowruns.filters.compile import flow_run_filter_q
 from flowruns.filters.schemas import DeploymentFilter, FlowFilter, FlowRunFilter, LogFilter
 from flowruns.filters.types import UTCDateTime
 from flowruns.models import FlowRun, StateType
-from flowruns.models.base import TERMINAL_STATE_TYPES
+from orchestration.states import TERMINAL_TYPES as TERMINAL_STATE_TYPES
 
 from .deletion import raw_delete
 from .flow_runs_delete import flow_runs_delete_by_ids
