@@ -23,12 +23,8 @@ from django.utils import timezone
 
 from flowruns.errors import ObjectNotFound
 from flowruns.models import STATE_TYPE_CHOICES, FlowRun
-from flowruns.services.states import (
-    OrchestrationCall,
-    SetStateOutcome,
-    StateProposal,
-    flow_run_set_state,
-)
+from flowruns.services.orchestration_types import OrchestrationCall, SetStateOutcome, StateProposal
+from flowruns.services.states import flow_run_set_state
 
 from .display import state_badge
 

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from flowruns.errors import DetailError, IntegrityConflict
 from flowruns.models import Deployment, Flow, FlowRun, StateType, TaskRun, WorkPool, WorkQueue
 from flowruns.naming import random_run_name
 
+from .orchestration_types import OrchestrationCall, StateProposal
 from .run_input.schema_validation import CircularSchema, RunInputInvalid, validate_run_input
-from .states import OrchestrationCall, StateProposal, flow_run_orchestrate_initial
+from .run_kinds import FLOW_RUNS
+from .runs import run_insert
 
 
 @dataclass(frozen=True)
@@ -112,24 +114,12 @@ def flow_run_create(
         run.name = random_run_name()
     if run.job_variables is None:
         run.job_variables = {}
-    with transaction.atomic():
-        if key is not None:
-            existing = FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
-            if existing is not None:
-                return existing, False
-            try:
-                with transaction.atomic():
-                    run.save(force_insert=True)
-            except IntegrityError:
-                # A concurrent request inserted the same key first; its row is committed now.
-                existing = FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
-                if existing is None:
-                    raise
-                return existing, False
-        else:
-            run.save(force_insert=True)
-        flow_run_orchestrate_initial(run=run, proposed=state, call=call)
-    return run, True
+
+    def same_key() -> FlowRun | None:
+        return FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
+
+    existing = same_key if key is not None else None
+    return run_insert(FLOW_RUNS, run=run, existing=existing, state=state, call=call)
 
 
 def flow_run_update(*, run: FlowRun, changes: dict[str, Any]) -> None:
