@@ -70,18 +70,24 @@ class Policy:
     bookkeeping: ClassVar[type[Policy] | None] = None
 
 
+# The bookkeeping both kinds of run share (the columns of RunFacts), in order.
+RUN_BOOKKEEPING: tuple[Step, ...] = (
+    SetRunStateType,
+    SetRunStateName,
+    SetRunStateTimestamp,
+    SetStartTime,
+    SetEndTime,
+    IncrementRunTime,
+    SetExpectedStartTime,
+    SetNextScheduledStartTime,
+)
+
+
 class GlobalFlowPolicy(Policy):
     """G2-G14 for flow runs; runs on every call, under force too."""
 
     rules: ClassVar[tuple[Step, ...]] = (
-        SetRunStateType,
-        SetRunStateName,
-        SetRunStateTimestamp,
-        SetStartTime,
-        SetEndTime,
-        IncrementRunTime,
-        SetExpectedStartTime,
-        SetNextScheduledStartTime,
+        *RUN_BOOKKEEPING,
         UpdateStateDetails,
         UpdateSubflowParentTask,
         UpdateSubflowStateDetails,
@@ -94,14 +100,7 @@ class GlobalTaskPolicy(Policy):
     """The task-run bookkeeping: the shared transforms plus the task run count."""
 
     rules: ClassVar[tuple[Step, ...]] = (
-        SetRunStateType,
-        SetRunStateName,
-        SetRunStateTimestamp,
-        SetStartTime,
-        SetEndTime,
-        IncrementRunTime,
-        SetExpectedStartTime,
-        SetNextScheduledStartTime,
+        *RUN_BOOKKEEPING,
         UpdateTaskRunStateDetails,
         IncrementTaskRunCount,
     )

@@ -16,6 +16,16 @@ from typing import Any, Literal
 RetryType = Literal["in_process", "reschedule"]
 
 
+def _retries(raw: Mapping[str, Any]) -> tuple[int, Any, float]:
+    """`(max_retries, retries, retry_delay_seconds)` as stored, `retries` mirrored from the
+    deprecated `max_retries` when empty (api.md §3.5)."""
+    max_retries = raw.get("max_retries") or 0
+    retries = raw.get("retries")
+    if not retries and max_retries != 0:
+        retries = max_retries
+    return max_retries, retries, raw.get("retry_delay_seconds") or 0
+
+
 def _integral(value: Any) -> int | None:
     """`value` as an int if it is a whole number, else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -40,11 +50,7 @@ class FlowRunPolicy:
         """Read the stored JSON. Unknown keys are ignored; `max_retries` and
         `retry_delay_seconds` fill `retries`/`retry_delay` when those are empty."""
         raw = raw or {}
-        max_retries = raw.get("max_retries") or 0
-        retries = raw.get("retries")
-        if not retries and max_retries != 0:
-            retries = max_retries
-        retry_delay_seconds = raw.get("retry_delay_seconds") or 0
+        max_retries, retries, retry_delay_seconds = _retries(raw)
         retry_delay = raw.get("retry_delay")
         if not retry_delay and retry_delay_seconds != 0:
             # A fractional value would be a 422 at the API; only whole seconds are mirrored.
@@ -91,11 +97,7 @@ class TaskRunPolicy:
     @classmethod
     def from_json(cls, raw: Mapping[str, Any] | None) -> TaskRunPolicy:
         raw = raw or {}
-        max_retries = raw.get("max_retries") or 0
-        retries = raw.get("retries")
-        if not retries and max_retries != 0:
-            retries = max_retries
-        retry_delay_seconds = raw.get("retry_delay_seconds") or 0
+        max_retries, retries, retry_delay_seconds = _retries(raw)
         retry_delay: Any = raw.get("retry_delay")
         if not retry_delay and retry_delay_seconds != 0:
             retry_delay = retry_delay_seconds

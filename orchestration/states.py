@@ -20,9 +20,10 @@ from uuid import UUID
 from orchestration.ids import uuid7
 
 
+# The one vocabulary of state types: models derive their `choices` from it, filters and
+# serializers validate against it. (A comment, not a docstring: pydantic would publish a
+# docstring as the OpenAPI description of every schema that uses the enum.)
 class StateType(StrEnum):
-    """The nine state types, stored and serialised as their upper-case value."""
-
     SCHEDULED = "SCHEDULED"
     PENDING = "PENDING"
     RUNNING = "RUNNING"
@@ -60,7 +61,8 @@ STATE_DETAILS_KEYS: tuple[str, ...] = (
     "deployment_concurrency_lease_id",
 )
 
-_DETAIL_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+# Every key's default, in the same order (read-only; `default_state_details` gives a copy).
+STATE_DETAILS_DEFAULTS: Mapping[str, Any] = MappingProxyType(
     {key: None for key in STATE_DETAILS_KEYS}
     | {"deferred": False, "untrackable_result": False, "pause_reschedule": False}
 )
@@ -73,7 +75,7 @@ def default_state_name(state_type: StateType) -> str:
 
 def default_state_details() -> dict[str, Any]:
     """A fresh dict of all StateDetails keys at their defaults, in wire order."""
-    return dict(_DETAIL_DEFAULTS)
+    return dict(STATE_DETAILS_DEFAULTS)
 
 
 def has_persisted_data(data: Any) -> bool:
@@ -100,7 +102,7 @@ class State:
     state_details: Mapping[str, Any] = field(default_factory=default_state_details)
 
     def __post_init__(self) -> None:
-        details = {**_DETAIL_DEFAULTS, **self.state_details}
+        details = {**STATE_DETAILS_DEFAULTS, **self.state_details}
         object.__setattr__(self, "state_details", MappingProxyType(details))
 
     @property

@@ -22,13 +22,9 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from flowruns.errors import ObjectNotFound
-from flowruns.models import FlowRun, StateType
-from flowruns.services.states import (
-    OrchestrationCall,
-    SetStateOutcome,
-    StateProposal,
-    flow_run_set_state,
-)
+from flowruns.models import STATE_TYPE_CHOICES, FlowRun
+from flowruns.services.orchestration_types import OrchestrationCall, SetStateOutcome, StateProposal
+from flowruns.services.states import flow_run_set_state
 
 from .display import state_badge
 
@@ -169,7 +165,7 @@ def reschedule_flow_runs(
 
 
 class ForceStateForm(forms.Form):
-    state_type = forms.ChoiceField(choices=StateType.choices, label="New state type")
+    state_type = forms.ChoiceField(choices=STATE_TYPE_CHOICES, label="New state type")
     state_name = forms.CharField(
         required=False, label="State name", help_text="Defaults to the type's name (Completed…)"
     )

@@ -14,7 +14,7 @@ import django_filters as df
 from django import forms
 from django.db.models import F, QuerySet
 
-from flowruns.models import Flow, FlowRun, StateType
+from flowruns.models import STATE_TYPE_CHOICES, Flow, FlowRun
 
 from .lookups import JSONListContainsAll
 
@@ -44,7 +44,7 @@ class TagsFilter(df.Filter):
 
 
 class FlowRunFilterSet(df.FilterSet):
-    state_type = df.MultipleChoiceFilter(field_name="state_type", choices=StateType.choices)
+    state_type = df.MultipleChoiceFilter(field_name="state_type", choices=STATE_TYPE_CHOICES)
     state_name = df.CharFilter(field_name="state_name")
     flow = df.UUIDFilter(field_name="flow_id")
     flow_name = df.CharFilter(field_name="flow__name")

@@ -1,6 +1,9 @@
 """Everything the flow-run API stores or filters on (spec/api.md §2)."""
 
-from .base import StateType
+# The state vocabulary lives in the engine; it is re-exported here for model-level callers.
+from orchestration.states import StateType
+
+from .base import STATE_TYPE_CHOICES
 from .deployment import Deployment, DeploymentConcurrencyLease
 from .flow import Flow
 from .flow_run import FlowRun, FlowRunState
@@ -9,6 +12,7 @@ from .task_run import TaskRun, TaskRunState
 from .work_pool import WorkPool, WorkQueue
 
 __all__ = [
+    "STATE_TYPE_CHOICES",
     "Deployment",
     "DeploymentConcurrencyLease",
     "Flow",

@@ -7,22 +7,12 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
+from orchestration.states import StateType, default_state_name
 
-class StateType(models.TextChoices):
-    SCHEDULED = "SCHEDULED"
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-    CRASHED = "CRASHED"
-    PAUSED = "PAUSED"
-    CANCELLING = "CANCELLING"
-
-
-TERMINAL_STATE_TYPES = frozenset(
-    {StateType.COMPLETED, StateType.FAILED, StateType.CANCELLED, StateType.CRASHED}
-)
+# `choices` for every state-type column and filter, derived from the engine's vocabulary.
+# The labels are the ones TextChoices used to derive ("Scheduled"), so the migrations and
+# the admin's display of these columns stay as they were.
+STATE_TYPE_CHOICES: list[tuple[str, str]] = [(t.value, default_state_name(t)) for t in StateType]
 
 
 class TimestampedModel(models.Model):
@@ -49,7 +39,7 @@ class RunFields(models.Model):
     """The columns a flow run and a task run share; kept current by orchestration bookkeeping."""
 
     name = models.TextField()  # indexed with `id` by each run table (sorts, exact matches)
-    state_type = models.CharField(max_length=16, choices=StateType.choices, null=True, blank=True)
+    state_type = models.CharField(max_length=16, choices=STATE_TYPE_CHOICES, null=True, blank=True)
     state_name = models.TextField(null=True, blank=True)
     state_timestamp = models.DateTimeField(null=True, blank=True)
     run_count = models.IntegerField(default=0)
@@ -72,7 +62,7 @@ class StateFields(models.Model):
     """One row of a run's append-only state history."""
 
     # State rows are read by run (the unique (run, timestamp) index) and by id only.
-    type = models.CharField(max_length=16, choices=StateType.choices)
+    type = models.CharField(max_length=16, choices=STATE_TYPE_CHOICES)
     timestamp = models.DateTimeField()
     name = models.TextField()
     message = models.TextField(null=True, blank=True)

@@ -2,7 +2,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
-from .base import RunFields, StateFields, StateType, TimestampedModel
+from orchestration.states import StateType
+
+from .base import RunFields, StateFields, TimestampedModel
 from .flow import Flow
 from .work_pool import WorkQueue
 

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Greatest
 
-from flowruns.models.base import TERMINAL_STATE_TYPES, StateType
+from orchestration.states import TERMINAL_TYPES, StateType
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -85,7 +85,7 @@ def estimated_lateness(now: datetime) -> Case:
         start_time__isnull=True,
         expected_start_time__isnull=False,
         expected_start_time__lt=now,
-    ) & ~Q(state_type__in=TERMINAL_STATE_TYPES)
+    ) & ~Q(state_type__in=TERMINAL_TYPES)
     return Case(
         When(
             started_late,

@@ -2,44 +2,19 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from flowruns.errors import DetailError, IntegrityConflict
 from flowruns.models import Deployment, Flow, FlowRun, StateType, TaskRun, WorkPool, WorkQueue
 from flowruns.naming import random_run_name
 
+from .orchestration_types import OrchestrationCall, StateProposal
 from .run_input.schema_validation import CircularSchema, RunInputInvalid, validate_run_input
-from .states import OrchestrationCall, StateProposal, flow_run_orchestrate_initial
-
-
-@dataclass(frozen=True)
-class CreatedBy:
-    id: str | None
-    type: str | None
-    display_value: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "type": self.type, "display_value": self.display_value}
-
-
-def created_by_from_headers(headers: Any) -> dict[str, Any] | None:
-    """Automations mark the runs they create with their id and base64-encoded name."""
-    automation_id = headers.get("Prefect-Automation-ID")
-    encoded_name = headers.get("Prefect-Automation-Name")
-    if not automation_id or not encoded_name:
-        return None
-    try:
-        automation_uuid = UUID(automation_id)
-        name = base64.b64decode(encoded_name, validate=True).decode("utf-8")
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-    return CreatedBy(str(automation_uuid), "AUTOMATION", name).as_json()
+from .run_kinds import FLOW_RUNS
+from .runs import run_insert
 
 
 def _resolve_work_queue(pool_name: str | None, queue_name: str | None) -> WorkQueue | None:
@@ -112,35 +87,37 @@ def flow_run_create(
         run.name = random_run_name()
     if run.job_variables is None:
         run.job_variables = {}
-    with transaction.atomic():
-        if key is not None:
-            existing = FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
-            if existing is not None:
-                return existing, False
-            try:
-                with transaction.atomic():
-                    run.save(force_insert=True)
-            except IntegrityError:
-                # A concurrent request inserted the same key first; its row is committed now.
-                existing = FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
-                if existing is None:
-                    raise
-                return existing, False
-        else:
-            run.save(force_insert=True)
-        flow_run_orchestrate_initial(run=run, proposed=state, call=call)
-    return run, True
+
+    def same_key() -> FlowRun | None:
+        return FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
+
+    existing = same_key if key is not None else None
+    return run_insert(FLOW_RUNS, run=run, existing=existing, state=state, call=call)
 
 
 def flow_run_update(*, run: FlowRun, changes: dict[str, Any]) -> None:
-    """Write only the given fields. `name` null/empty means a fresh random name."""
+    """Write only the given fields. `name` null/empty means a fresh random name.
+
+    Job variables may only change while the run is SCHEDULED, so the row is locked before
+    its state is read and stays locked until the write: a concurrent transition cannot slip
+    in between the check and the update.
+    """
     if "name" in changes and not changes["name"]:
         changes["name"] = random_run_name()
-    if changes.get("job_variables") is not None:
-        _check_job_variables_update(run, changes["job_variables"])
-    for field, value in changes.items():
-        setattr(run, field, value)
-    run.save(update_fields=list(changes))
+    with transaction.atomic():
+        locked = (
+            FlowRun.objects.select_for_update()
+            .only("id", "state_type", "deployment_id")
+            .filter(pk=run.pk)
+            .first()
+        )
+        if locked is None:
+            raise DetailError(404, "Flow run not found")
+        if changes.get("job_variables") is not None:
+            _check_job_variables_update(locked, changes["job_variables"])
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=list(changes))
 
 
 def _check_job_variables_update(run: FlowRun, job_variables: dict[str, Any]) -> None:

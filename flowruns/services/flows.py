@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from flowruns.models import Flow
 
@@ -34,7 +33,3 @@ def flow_delete(*, flow: Flow, batch_size: int = 1000) -> None:
         for start in range(0, len(run_ids), batch_size):
             flow_runs_delete_by_ids(run_ids[start : start + batch_size])
         flow.delete()
-
-
-def touch(model: type[Any], pk: Any) -> None:
-    model.objects.filter(pk=pk).update(updated=timezone.now())

@@ -1,41 +1,52 @@
-"""What flow-run and task-run state writes share: the timestamp bump and persisting a result.
+"""The one write path for run states, flow runs and task runs alike.
 
-The caller holds the run's row lock. Nothing here decides anything; the engine did.
+Lock the run row, read its current state through the locked row, make the proposal's
+timestamp unique for the run (G1), build the engine's context, run the configured policy,
+write the state row and the run fields the engine changed, and carry out the effects it
+asked for, all in the caller's transaction. Only what a `RunKind` says differs between
+flow runs and task runs; `services.states` holds the named entry points.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
-from django.db import models
+from django.db import transaction
+from django.utils import timezone
 
-from orchestration.engine import OrchestrationResult
-from orchestration.states import State, StateType
+from flowruns.errors import ObjectNotFound
+from flowruns.models import TaskRun
+from orchestration.context import TransitionContext
+from orchestration.decisions import Effect, ResetFailedTaskRuns, SyncParentTaskRun
+from orchestration.engine import OrchestrationResult, orchestrate
+from orchestration.states import State, StateType, new_state
 
-from .state_codec import details_to_json, is_unpersisted
+from .orchestration_types import OrchestrationCall, SetStateOutcome, StateProposal, proposed_state
+from .policies import policy_for
+from .run_kinds import TASK_RUNS, RunKind
+from .state_codec import details_to_json, is_unpersisted, state_from_row
 
 
-def lock_run_with_state(
-    run_model: type[models.Model], state_model: type[models.Model], pk: Any
-) -> Any:
-    """Lock the run row, then read its current state through the locked row's pointer.
+def run_lock(kind: RunKind, run_id: UUID) -> Any:
+    """The run, locked, with its current state; None when there is no such run.
 
     Never join the state into the locking query: when PostgreSQL re-reads a row after
     waiting for its lock, only the locked row is refreshed, and a joined state would be the
     one current *before* the wait — the winner's transition would be invisible (fifty
     workers claiming one run all succeeded that way until the race tests caught it).
     """
-    run: Any = run_model._default_manager.select_for_update().filter(pk=pk).first()
+    run: Any = kind.run_model._default_manager.select_for_update().filter(pk=run_id).first()
     if run is not None:
         state_id = run.state_id
-        run.state = state_model._default_manager.filter(pk=state_id).first() if state_id else None
+        states = kind.state_model._default_manager
+        run.state = states.filter(pk=state_id).first() if state_id else None
     return run
 
 
-def unique_timestamp(
-    state_model: type[models.Model], run_field: str, run: Any, now: datetime
-) -> datetime:
+def unique_timestamp(kind: RunKind, run: Any, now: datetime) -> datetime:
     """G1: two states of one run may not share a timestamp; bump by 1 µs until free.
 
     The run row is locked and every state write comes through here, so only a proposal at or
@@ -43,10 +54,83 @@ def unique_timestamp(
     """
     timestamp = now
     if run.state_timestamp is not None and timestamp <= run.state_timestamp:
-        states = state_model._default_manager.filter(**{f"{run_field}_id": run.pk})
+        states = kind.state_model._default_manager.filter(**{f"{kind.run_field}_id": run.pk})
         while states.filter(timestamp=timestamp).exists():
             timestamp += timedelta(microseconds=1)
     return timestamp
+
+
+def run_set_state(
+    kind: RunKind, *, run_id: UUID, state: StateProposal, force: bool, call: OrchestrationCall
+) -> SetStateOutcome:
+    """Propose `state` for a run under its kind's policy (or force policy), in one transaction."""
+    with transaction.atomic():
+        run = run_lock(kind, run_id)
+        if run is None:
+            raise ObjectNotFound(f"{kind.label} with id {run_id} not found")
+        return run_orchestrate_locked(kind, run, state, force=force, call=call)
+
+
+def run_orchestrate_locked(
+    kind: RunKind, run: Any, proposed: StateProposal, *, force: bool, call: OrchestrationCall
+) -> SetStateOutcome:
+    """Propose `proposed` for a run the caller has locked (or has just inserted)."""
+    now = timezone.now()
+    proposal = proposed_state(
+        proposed.type,
+        name=proposed.name,
+        message=proposed.message,
+        data=proposed.data,
+        details=proposed.details,
+        timestamp=unique_timestamp(kind, run, now),
+    )
+    return _orchestrate(kind, run, proposal, force=force, call=call, now=now)
+
+
+def run_force_state(kind: RunKind, *, run_id: UUID, state: State) -> bool:
+    """Force a ready-made engine state onto a run (under the caller's transaction); False
+    when there is no such run."""
+    run = run_lock(kind, run_id)
+    if run is None:
+        return False
+    proposal = dataclasses.replace(state, timestamp=unique_timestamp(kind, run, state.timestamp))
+    _orchestrate(kind, run, proposal, force=True, call=OrchestrationCall(), now=timezone.now())
+    return True
+
+
+def _orchestrate(
+    kind: RunKind,
+    run: Any,
+    proposal: State,
+    *,
+    force: bool,
+    call: OrchestrationCall,
+    now: datetime,
+) -> SetStateOutcome:
+    current = state_from_row(run.state) if run.state is not None else None
+    surroundings = kind.surroundings(run)
+    context = TransitionContext(
+        run=kind.run_facts(run),
+        initial_state=current,
+        proposed_state=proposal,
+        now=now,
+        api_version=call.api_version,
+        client_version=call.client_version,
+        deployment=surroundings.deployment,
+        flow_run=surroundings.flow_run,
+        slots=surroundings.slots,
+    )
+    result = orchestrate(context, policy_for(kind.policy_setting_for(force=force)))
+    _persist(kind, run, result)
+    for effect in result.effects:
+        _carry_out(effect)
+    return SetStateOutcome(
+        status=result.status.value,
+        reason=result.reason,
+        delay_seconds=result.delay_seconds,
+        state=result.state if result.state is not None else current,
+        written=result.state is not None,
+    )
 
 
 def _column_value(value: Any) -> Any:
@@ -59,29 +143,48 @@ def _column_value(value: Any) -> Any:
     return value
 
 
-def insert_state(state_model: type[models.Model], run_field: str, run: Any, state: State) -> Any:
-    return state_model._default_manager.create(
-        id=state.id,
-        type=state.type.value,
-        name=state.name,
-        timestamp=state.timestamp,
-        message=state.message,
-        data=None if is_unpersisted(state.data) else state.data,
-        state_details=details_to_json(state.state_details),
-        **{run_field: run},
-    )
-
-
-def persist_result(
-    state_model: type[models.Model], run_field: str, run: Any, result: OrchestrationResult
-) -> None:
+def _persist(kind: RunKind, run: Any, result: OrchestrationResult) -> None:
     """Insert the state the engine decided to write and save the run fields it changed."""
     changed: set[str] = set()
     if result.state is not None:
-        run.state = insert_state(state_model, run_field, run, result.state)
+        state = result.state
+        run.state = kind.state_model._default_manager.create(
+            id=state.id,
+            type=state.type.value,
+            name=state.name,
+            timestamp=state.timestamp,
+            message=state.message,
+            data=None if is_unpersisted(state.data) else state.data,
+            state_details=details_to_json(state.state_details),
+            **{kind.run_field: run},
+        )
         changed.add("state")
     for field, value in result.run_updates.items():
         setattr(run, field, _column_value(value))
         changed.add(field)
     if changed:
         run.save(update_fields=sorted(changed))
+
+
+def _carry_out(effect: Effect) -> None:
+    if isinstance(effect, SyncParentTaskRun):
+        # G11: the subflow's placeholder task run in the parent follows the subflow's state.
+        run_force_state(TASK_RUNS, run_id=effect.task_run_id, state=effect.state)
+    elif isinstance(effect, ResetFailedTaskRuns):
+        _reset_failed_task_runs(effect)
+
+
+def _reset_failed_task_runs(effect: ResetFailedTaskRuns) -> None:
+    """Legacy clients (API < 0.8.3): a flow retry also re-schedules its failed task runs."""
+    failed = TaskRun.objects.filter(
+        flow_run_id=effect.flow_run_id, state_type=StateType.FAILED.value
+    )
+    for task_run_id in failed.values_list("id", flat=True):
+        state = new_state(
+            StateType.SCHEDULED,
+            timestamp=timezone.now(),
+            name="AwaitingRetry",
+            scheduled_time=effect.scheduled_time,
+        )
+        if run_force_state(TASK_RUNS, run_id=task_run_id, state=state):
+            TaskRun.objects.filter(pk=task_run_id).update(run_count=0, updated=timezone.now())

@@ -6,22 +6,17 @@ import json
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.db import transaction
 
 from flowruns.errors import DetailError
 from flowruns.models import FlowRun, FlowRunInput, StateType
 
+from .orchestrating import run_lock, run_orchestrate_locked
+from .orchestration_types import OrchestrationCall, SetStateOutcome, StateProposal
 from .run_input.hydration import HydrationError, hydrate
 from .run_input.schema_validation import CircularSchema, RunInputInvalid, validate_run_input
+from .run_kinds import FLOW_RUNS
 from .state_codec import details_from_json, state_from_row
-from .states import (
-    OrchestrationCall,
-    SetStateOutcome,
-    StateProposal,
-    lock_flow_run,
-    orchestrate_locked,
-)
 
 
 def _rejected(run: FlowRun, reason: str) -> SetStateOutcome:
@@ -61,7 +56,7 @@ def flow_run_resume(
     *, flow_run_id: UUID, run_input: dict[str, Any] | None, call: OrchestrationCall
 ) -> SetStateOutcome:
     with transaction.atomic():
-        run = lock_flow_run(flow_run_id)
+        run = run_lock(FLOW_RUNS, flow_run_id)
         if run is None:
             raise DetailError(404, "Flow run not found")
         if run.state is None or run.state_type != StateType.PAUSED:
@@ -84,9 +79,7 @@ def flow_run_resume(
             proposal = StateProposal(type=StateType.SCHEDULED.value, name="Resuming")
         else:
             proposal = StateProposal(type=StateType.RUNNING.value)
-        outcome = orchestrate_locked(
-            run, proposal, policy_path=settings.ORCHESTRATION_FLOW_POLICY, call=call
-        )
+        outcome = run_orchestrate_locked(FLOW_RUNS, run, proposal, force=False, call=call)
         if keyset and run_input and outcome.status == "ACCEPT":
             FlowRunInput.objects.create(
                 flow_run=run,

@@ -1,4 +1,8 @@
-"""Converting states between the database (JSON details) and the engine (Python values)."""
+"""Converting states between the database (JSON details) and the engine (Python values).
+
+Details are stored in Prefect's wire form, every key present, so `details_to_json` is also
+what the API serves for a state, whether it comes from a row or from the engine.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from uuid import UUID
 
 from django.utils.dateparse import parse_datetime
 
-from flowruns.api.wire.encoding import dt
-from orchestration.states import STATE_DETAILS_KEYS, State, StateType
+from flowruns.encoding import dt
+from orchestration.states import STATE_DETAILS_DEFAULTS, State, StateType
 
 DATETIME_KEYS = frozenset({"scheduled_time", "cache_expiration", "pause_timeout"})
 UUID_KEYS = frozenset(
@@ -28,7 +32,7 @@ UUID_KEYS = frozenset(
 def details_from_json(stored: Mapping[str, Any] | None) -> dict[str, Any]:
     details: dict[str, Any] = {}
     for key, value in (stored or {}).items():
-        if key not in STATE_DETAILS_KEYS:
+        if key not in STATE_DETAILS_DEFAULTS:
             continue
         if value is not None and key in DATETIME_KEYS and isinstance(value, str):
             value = parse_datetime(value.replace("Z", "+00:00"))
@@ -38,10 +42,13 @@ def details_from_json(stored: Mapping[str, Any] | None) -> dict[str, Any]:
     return details
 
 
-def details_to_json(details: Mapping[str, Any]) -> dict[str, Any]:
+def details_to_json(details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every StateDetails key in Prefect's order, missing ones at their defaults; engine
+    values (datetimes, UUIDs, sets) encoded, already-encoded stored values kept as they are."""
+    details = details or {}
     out: dict[str, Any] = {}
-    for key in STATE_DETAILS_KEYS:
-        value = details.get(key)
+    for key, default in STATE_DETAILS_DEFAULTS.items():
+        value = details.get(key, default)
         if isinstance(value, datetime):
             value = dt(value)
         elif isinstance(value, UUID):

@@ -1,20 +1,22 @@
-"""Creating, renaming and deleting task runs. State changes go through
-`services.task_run_states` only."""
+"""Creating, renaming and deleting task runs. State changes go through `services.states`
+only."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from flowruns.errors import IntegrityConflict
 from flowruns.models import FlowRun, TaskRun, TaskRunState
 from flowruns.naming import random_run_name
 
 from .deletion import delete_task_run_children, raw_delete
-from .states import OrchestrationCall, StateProposal
-from .task_run_states import task_run_orchestrate_initial
+from .orchestration_types import OrchestrationCall, StateProposal
+from .run_kinds import TASK_RUNS
+from .runs import run_insert
 
 
 def _labels(flow_run: FlowRun | None, user_labels: dict[str, Any] | None) -> dict[str, Any]:
@@ -45,10 +47,9 @@ def task_run_create(
     """Create a task run and write its initial state under the force policy: `(run, created)`.
 
     A task run is identified by `(flow_run_id, task_key, dynamic_key)`: when one exists it is
-    returned unchanged. Concurrent creates of one key are settled by the unique constraint:
-    the loser's insert fails inside a savepoint and it returns the winner's row. Task runs
-    outside any flow run have no constraint to lean on (NULLs never collide), so for them the
-    check is best-effort, as in Prefect.
+    returned unchanged, and concurrent creates of one key are settled by the unique constraint
+    (see `run_insert`). Task runs outside any flow run have no constraint to lean on (NULLs
+    never collide), so for them the check is best-effort, as in Prefect.
     """
     flow_run = None
     if flow_run_id is not None:
@@ -66,21 +67,8 @@ def task_run_create(
     )
     if not run.name:
         run.name = random_run_name()
-    with transaction.atomic():
-        existing = _same_keys(flow_run_id, task_key, dynamic_key)
-        if existing is not None:
-            return existing, False
-        try:
-            with transaction.atomic():
-                run.save(force_insert=True)
-        except IntegrityError as exc:
-            # A concurrent request inserted the same key first; its row is committed now.
-            existing = _same_keys(flow_run_id, task_key, dynamic_key)
-            if existing is None:
-                raise IntegrityConflict() from exc  # e.g. the client's id is already taken
-            return existing, False
-        task_run_orchestrate_initial(task_run=run, state=state, call=call)
-    return run, True
+    existing = partial(_same_keys, flow_run_id, task_key, dynamic_key)
+    return run_insert(TASK_RUNS, run=run, existing=existing, state=state, call=call)
 
 
 def task_run_update(*, task_run: TaskRun, changes: dict[str, Any]) -> None:

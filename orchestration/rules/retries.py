@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from orchestration.context import FlowRunFacts, TransitionContext
 from orchestration.decisions import ACCEPT, Accept, Decision, Effect, Reject, ResetFailedTaskRuns
 from orchestration.rules.base import Rule, state_types
-from orchestration.states import StateType, new_state
+from orchestration.states import State, StateType, new_state
+
+
+def awaiting_retry(failure: State, scheduled_time: datetime) -> State:
+    """What a retry rule writes instead of a failure: SCHEDULED `AwaitingRetry` at the retry
+    time, keeping the failure's message and result data (and its G1-unique timestamp)."""
+    return new_state(
+        StateType.SCHEDULED,
+        name="AwaitingRetry",
+        timestamp=failure.timestamp,
+        message=failure.message,
+        data=failure.data,
+        scheduled_time=scheduled_time,
+    )
 
 
 class RetryFailedFlows(Rule[FlowRunFacts]):
@@ -44,12 +57,5 @@ class RetryFailedFlows(Rule[FlowRunFacts]):
             updates["empirical_policy"] = dataclasses.replace(
                 policy, resuming=False, pause_keys=(), retry_type="in_process"
             )
-        retry_state = new_state(
-            StateType.SCHEDULED,
-            name="AwaitingRetry",
-            timestamp=proposal.timestamp,
-            message=proposal.message,
-            data=proposal.data,
-            scheduled_time=retry_at,
-        )
+        retry_state = awaiting_retry(proposal, retry_at)
         return Reject(state=retry_state, reason="Retrying", run=updates, effects=effects)

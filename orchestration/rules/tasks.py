@@ -7,6 +7,7 @@ from datetime import timedelta
 from orchestration.context import TaskRunFacts, TransitionContext
 from orchestration.decisions import ACCEPT, NO_CHANGE, Abort, Accept, Decision, Reject, Update
 from orchestration.rules.base import ALL_STATES, TERMINAL_STATES, Rule, state_types
+from orchestration.rules.retries import awaiting_retry
 from orchestration.states import State, StateType, has_persisted_data, new_state
 
 NOT_RUNNING = "The enclosing flow must be running to begin task execution."
@@ -99,14 +100,7 @@ class RetryFailedTasks(Rule[TaskRunFacts]):
         if policy.retries is None or run.run_count > policy.retries:
             return ACCEPT
         delay = policy.delay_for_attempt(run.run_count)
-        retry_state = new_state(
-            StateType.SCHEDULED,
-            name="AwaitingRetry",
-            timestamp=proposal.timestamp,
-            message=proposal.message,
-            data=proposal.data,
-            scheduled_time=ctx.now + timedelta(seconds=delay),
-        )
+        retry_state = awaiting_retry(proposal, ctx.now + timedelta(seconds=delay))
         return Reject(state=retry_state, reason="Retrying")
 
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from flowruns.filters.types import UTCDateTime as DateTime
 from flowruns.models import StateType
-from flowruns.services.states import StateProposal
+from flowruns.services.orchestration_types import StateProposal
 
 
 class StateDetailsIn(BaseModel):

@@ -7,7 +7,7 @@ They subclass DRF's `BaseSerializer` and build dicts directly: a page of 200 flo
 from .flow_runs import FlowRunSerializer, flow_run_policy_out
 from .flows import FlowSerializer
 from .inputs import FlowRunInputSerializer
-from .states import StateSerializer, state_details_out
+from .states import StateSerializer
 from .task_runs import TaskRunSerializer, task_run_policy_out
 
 __all__ = [
@@ -17,6 +17,5 @@ __all__ = [
     "StateSerializer",
     "TaskRunSerializer",
     "flow_run_policy_out",
-    "state_details_out",
     "task_run_policy_out",
 ]

@@ -7,7 +7,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from flowruns.api.wire.encoding import dt, uid
-from flowruns.models.base import TERMINAL_STATE_TYPES, StateType
+from orchestration.states import TERMINAL_TYPES as TERMINAL_STATE_TYPES
+from orchestration.states import StateType
 
 from .states import state_out
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from flowruns.api.wire.encoding import dt
+from flowruns.services.orchestration_types import SetStateOutcome
 from flowruns.services.state_codec import details_to_json
-from flowruns.services.states import SetStateOutcome
 from orchestration.states import State
 
 

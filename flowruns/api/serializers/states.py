@@ -5,45 +5,19 @@ from typing import Any
 from rest_framework import serializers
 
 from flowruns.api.wire.encoding import dt
-
-STATE_DETAILS_DEFAULTS: dict[str, Any] = {
-    "flow_run_id": None,
-    "task_run_id": None,
-    "child_flow_run_id": None,
-    "scheduled_time": None,
-    "cache_key": None,
-    "cache_expiration": None,
-    "deferred": False,
-    "untrackable_result": False,
-    "pause_timeout": None,
-    "pause_reschedule": False,
-    "pause_key": None,
-    "run_input_keyset": None,
-    "refresh_cache": None,
-    "retriable": None,
-    "transition_id": None,
-    "task_parameters_id": None,
-    "traceparent": None,
-    "deployment_concurrency_lease_id": None,
-}
-
-
-def state_details_out(stored: dict[str, Any] | None) -> dict[str, Any]:
-    """Stored details are already JSON-encoded; fill missing keys in Prefect's order."""
-    if not stored:
-        return dict(STATE_DETAILS_DEFAULTS)
-    return {key: stored.get(key, default) for key, default in STATE_DETAILS_DEFAULTS.items()}
+from flowruns.services.state_codec import details_to_json
 
 
 def state_out(state: Any) -> dict[str, Any]:
+    """A state row, or an engine `State`, as Prefect's State JSON."""
     return {
         "id": str(state.id),
-        "type": state.type,
+        "type": str(state.type),
         "name": state.name,
         "timestamp": dt(state.timestamp),
         "message": state.message,
         "data": state.data,
-        "state_details": state_details_out(state.state_details),
+        "state_details": details_to_json(state.state_details),
     }
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowruns.services.states import OrchestrationCall
+from flowruns.services.orchestration_types import OrchestrationCall
 
 
 def orchestration_call(view: Any) -> OrchestrationCall:

@@ -18,12 +18,12 @@ from flowruns.api.schemas.states import StateCreate
 from flowruns.api.serializers import FlowRunSerializer
 from flowruns.api.wire.body import model_body
 from flowruns.api.wire.errors import ObjectNotFound, not_found
+from flowruns.api.wire.headers import created_by_from_headers
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.filters.filtersets import FlowRunFilterSet
 from flowruns.models import FlowRun, StateType
 from flowruns.selectors.flow_runs import flow_run_get, flow_runs_for_response
 from flowruns.services.flow_runs import (
-    created_by_from_headers,
     flow_run_create,
     flow_run_update,
     flow_run_update_labels,

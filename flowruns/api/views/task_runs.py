@@ -27,7 +27,7 @@ from flowruns.filters.bodies import TaskRunQuery
 from flowruns.filters.limits import check_limit
 from flowruns.models import StateType, TaskRun
 from flowruns.selectors.task_runs import task_run_get, task_runs_count, task_runs_page
-from flowruns.services.task_run_states import task_run_set_state
+from flowruns.services.states import task_run_set_state
 from flowruns.services.task_runs import task_run_create, task_run_delete, task_run_update
 
 from .calls import orchestration_call

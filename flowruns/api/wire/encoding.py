@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from flowruns.encoding import dt
 
-def dt(value: datetime | None) -> str | None:
-    """`2021-07-01T00:00:00Z`, or `...00.500000Z` when there are microseconds."""
-    if value is None:
-        return None
-    offset = value.utcoffset()
-    if offset is not None and offset != timedelta(0):
-        value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat() + "Z"
+__all__ = ["dt", "jsonable", "seconds", "uid"]
 
 
 def uid(value: UUID | None) -> str | None:

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from flowruns.models import StateType
+from orchestration.states import StateType
 
 __all__ = ["FilterModel", "Operator", "OperatorFilterModel", "StateType"]
 

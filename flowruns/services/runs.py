@@ -1,0 +1,52 @@
+"""What creating a flow run and creating a task run share: insert the row once, then write
+its initial state under the force policy (spec §8.4), in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import IntegrityError, models, transaction
+
+from flowruns.errors import IntegrityConflict
+
+from .orchestrating import run_orchestrate_locked
+from .orchestration_types import OrchestrationCall, StateProposal
+from .run_kinds import RunKind
+
+RunT = TypeVar("RunT", bound=models.Model)
+
+
+def run_insert(
+    kind: RunKind,
+    *,
+    run: RunT,
+    existing: Callable[[], RunT | None] | None,
+    state: StateProposal,
+    call: OrchestrationCall,
+) -> tuple[RunT, bool]:
+    """Insert `run` and write its initial state: `(run, True)`.
+
+    `existing` finds the run the new one would duplicate (same idempotency key, same task
+    keys); when it finds one, that run is returned unchanged: `(other, False)`. Concurrent
+    inserts of one key are settled by the unique constraint: the loser's insert fails inside
+    a savepoint and it returns the winner's row, committed by then. Without `existing` the
+    insert is plain.
+    """
+    with transaction.atomic():
+        if existing is None:
+            run.save(force_insert=True)
+        else:
+            other = existing()
+            if other is not None:
+                return other, False
+            try:
+                with transaction.atomic():
+                    run.save(force_insert=True)
+            except IntegrityError as exc:
+                other = existing()
+                if other is None:
+                    raise IntegrityConflict() from exc  # e.g. the client's id is already taken
+                return other, False
+        run_orchestrate_locked(kind, run, state, force=True, call=call)
+    return run, True
