@@ -22,8 +22,8 @@ DEFAULT_CACHE_KEY_MAX_LENGTH = 2000
 class TaskRunPolicy(BaseModel):
     """`empirical_policy` as Prefect validates it: unknown keys ignored, at most 50
     per-attempt delays, a non-negative jitter, and the deprecated fields filling an unset or
-    zero new one. (`policy.TaskRunPolicyIn` keeps mixed delay lists as given; Prefect reads
-    `[1, 2.5]` as floats.)"""
+    zero new one. A list of delays is all ints or all floats: Prefect reads `[1, 2.5]` as
+    floats."""
 
     model_config = ConfigDict(extra="ignore")
 

@@ -21,14 +21,6 @@ def uid(value: UUID | None) -> str | None:
     return None if value is None else str(value)
 
 
-def seconds(value: float | timedelta | None) -> float:
-    if value is None:
-        return 0.0
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value)
-
-
 def jsonable(value: Any) -> Any:
     """Fallback for values that reach the renderer unconverted."""
     if isinstance(value, datetime):
