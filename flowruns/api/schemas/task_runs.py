@@ -8,7 +8,7 @@ from uuid import UUID
 from django.conf import settings
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from flowruns.filters.bodies import FieldBody, TaskRunQuery
+from flowruns.filters.bodies import TaskRunQuery
 from flowruns.filters.sorting import TaskRunSort
 from flowruns.filters.types import UTCDateTime
 
@@ -137,8 +137,3 @@ class TaskRunFilterBody(TaskRunQuery):
     sort: TaskRunSort = TaskRunSort.ID_DESC
     limit: int | None = None
     offset: int = Field(0, ge=0)
-
-
-class TaskRunSetStateBody(FieldBody):
-    state: StateCreate
-    force: bool = False

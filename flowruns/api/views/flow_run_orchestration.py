@@ -7,12 +7,11 @@ from typing import Any
 from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
-from pydantic import BaseModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
-from flowruns.api.schemas.queries import BulkSetStateBody, SetStateBody
+from flowruns.api.schemas.orchestration import BulkSetStateBody, ResumeBody, SetStateBody
 from flowruns.api.serializers.orchestration import details_out, orchestration_result_out
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.views import PrefectViewSet
@@ -24,10 +23,6 @@ from flowruns.services.states import flow_run_set_state
 from .calls import orchestration_call
 
 logger = logging.getLogger(__name__)
-
-
-class ResumeBody(BaseModel):
-    run_input: dict[str, Any] | None = None
 
 
 class FlowRunOrchestrationViewSet(PrefectViewSet):

@@ -11,11 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
+from flowruns.api.schemas.orchestration import SetStateBody
 from flowruns.api.schemas.states import StateCreate
 from flowruns.api.schemas.task_runs import (
     TaskRunCreate,
     TaskRunFilterBody,
-    TaskRunSetStateBody,
     TaskRunUpdate,
 )
 from flowruns.api.serializers import TaskRunSerializer
@@ -94,7 +94,7 @@ class TaskRunViewSet(PrefectViewSet):
         return Response(status=204)
 
     @extend_schema(
-        request=TaskRunSetStateBody,
+        request=SetStateBody,
         responses={
             200: r.OrchestrationResultOut,
             201: r.OrchestrationResultOut,
@@ -105,7 +105,7 @@ class TaskRunViewSet(PrefectViewSet):
     def set_state(self, request: Request, id: UUID) -> Response:
         """201 when this request wrote a state row, 200 otherwise; clients branch on
         `status`."""
-        body = field_body(request, TaskRunSetStateBody)
+        body = field_body(request, SetStateBody)
         outcome = task_run_set_state(
             task_run_id=id,
             state=body.state.to_proposal(),
