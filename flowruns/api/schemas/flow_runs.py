@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, RootModel, field_validator
 
 from .flows import Labels
 from .policy import FlowRunPolicyIn
@@ -61,3 +61,7 @@ class FlowRunUpdate(BaseModel):
     job_variables: dict[str, Any] | None = None
 
     _check_parameters = field_validator("parameters")(check_parameter_size)
+
+
+class LabelsBody(RootModel[Labels]):
+    """`PATCH /flow_runs/{id}/labels`: a free-form object of labels, merged into the run's."""

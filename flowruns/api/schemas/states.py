@@ -61,3 +61,9 @@ class StateCreate(BaseModel):
         if self.name is None:
             self.name = self.type.value.replace("_", " ").title()
         return self
+
+
+class FlowRunStatesQuery(BaseModel):
+    """The query parameters of `GET /flow_run_states/`."""
+
+    flow_run_id: UUID

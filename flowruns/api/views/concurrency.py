@@ -7,66 +7,33 @@ when none of the requested names exists, and it is what the client needs to run 
 carry tags (`POST .../increment-with-lease`; spec/client.md §8.2). With an empty `limits` the
 client neither renews nor releases the lease, but both routes answer success in case it does.
 
-Bodies are validated as Prefect validates them, so a malformed call gets the same 422.
+Bodies are validated as Prefect validates them (schemas/concurrency.py).
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
 from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, RootModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
+from flowruns.api.schemas.concurrency import (
+    DecrementBody,
+    DecrementWithLeaseBody,
+    IncrementBody,
+    IncrementWithLeaseBody,
+    RenewLeaseBody,
+)
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.views import PrefectViewSet
 
 _NO_LIMITS = "This server has no concurrency limits (no tag or global limits), so"
 
 TAGS = ["concurrency_limits"]
-
-LeaseDuration = Annotated[float, Field(ge=60, le=60 * 60 * 24)]
-
-
-class LeaseHolder(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    type: Literal["flow_run", "task_run", "deployment"]
-    id: UUID
-
-
-class IncrementBody(BaseModel):
-    slots: Annotated[int, Field(gt=0)]
-    names: Annotated[list[str], Field(min_length=1)]
-    mode: Literal["concurrency", "rate_limit"] = "concurrency"
-    create_if_missing: bool | None = None
-
-
-class IncrementWithLeaseBody(BaseModel):
-    slots: Annotated[int, Field(gt=0)]
-    names: Annotated[list[str], Field(min_length=1)]
-    mode: Literal["concurrency", "rate_limit"] = "concurrency"
-    lease_duration: LeaseDuration = 300
-    holder: LeaseHolder | None = None
-
-
-class DecrementBody(BaseModel):
-    slots: Annotated[int, Field(gt=0)]
-    names: Annotated[list[str], Field(min_length=1)]
-    occupancy_seconds: Annotated[float, Field(gt=0)] | None = None
-    create_if_missing: bool | None = None
-
-
-class DecrementWithLeaseBody(BaseModel):
-    lease_id: UUID
-
-
-class RenewLeaseBody(BaseModel):
-    lease_duration: LeaseDuration = 300
 
 
 class MinimalLimitOut(BaseModel):

@@ -6,14 +6,12 @@ from uuid import UUID
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from pydantic import RootModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.pagination import ListPagination
 from flowruns.api.schemas import responses as r
-from flowruns.api.schemas.flow_runs import FlowRunCreate, FlowRunUpdate
-from flowruns.api.schemas.flows import Labels
+from flowruns.api.schemas.flow_runs import FlowRunCreate, FlowRunUpdate, LabelsBody
 from flowruns.api.schemas.states import StateCreate
 from flowruns.api.serializers import FlowRunSerializer
 from flowruns.api.wire.body import model_body
@@ -31,10 +29,6 @@ from flowruns.services.flow_runs import (
 from flowruns.services.flow_runs_delete import flow_runs_delete_by_ids
 
 from .calls import orchestration_call
-
-
-class LabelsBody(RootModel[Labels]):
-    pass
 
 
 def get_flow_run_or_404(flow_run_id: UUID) -> FlowRun:

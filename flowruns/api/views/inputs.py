@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from django.db.models import F
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
-from pydantic import AfterValidator, BaseModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
+from flowruns.api.schemas.inputs import InputCreateBody, InputFilterBody
 from flowruns.api.serializers import FlowRunInputSerializer
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.errors import not_found
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.filters.lookups import LikeStartsWith
 from flowruns.models import FlowRunInput
-from flowruns.services.inputs import INPUT_KEY, flow_run_input_create, flow_run_input_delete
-
-
-def _check_key(key: str) -> str:
-    if not INPUT_KEY.match(key):
-        raise ValueError("Key must only contain lowercase letters, numbers, and dashes.")
-    return key
-
-
-class InputCreateBody(BaseModel):
-    key: Annotated[str, AfterValidator(_check_key)]
-    value: bytes
-    sender: str | None = None
-
-
-class InputFilterBody(BaseModel):
-    prefix: str
-    limit: int = 1
-    exclude_keys: list[str] = []
+from flowruns.services.inputs import flow_run_input_create, flow_run_input_delete
 
 
 class FlowRunInputViewSet(PrefectViewSet):

@@ -3,21 +3,17 @@ from __future__ import annotations
 from uuid import UUID
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from pydantic import BaseModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
+from flowruns.api.schemas.states import FlowRunStatesQuery
 from flowruns.api.serializers import StateSerializer
 from flowruns.api.wire.body import validate
 from flowruns.api.wire.errors import RequestValidationError, not_found
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.models import FlowRunState
 from flowruns.selectors.flow_runs import flow_run_states
-
-
-class StatesQuery(BaseModel):
-    flow_run_id: UUID
 
 
 class FlowRunStateViewSet(PrefectViewSet):
@@ -31,7 +27,7 @@ class FlowRunStateViewSet(PrefectViewSet):
     def list(self, request: Request) -> Response:
         params = dict(request.query_params.items())
         try:
-            query = validate(StatesQuery, params, field_body=True)
+            query = validate(FlowRunStatesQuery, params, field_body=True)
         except RequestValidationError as exc:
             for error in exc.errors:
                 error["loc"][0] = "query"
