@@ -16,7 +16,6 @@ import uuid
 from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
-from pydantic import BaseModel, RootModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -36,26 +35,11 @@ _NO_LIMITS = "This server has no concurrency limits (no tag or global limits), s
 TAGS = ["concurrency_limits"]
 
 
-class MinimalLimitOut(BaseModel):
-    id: UUID
-    name: str
-    limit: int
-
-
-class MinimalLimitOutList(RootModel[list[MinimalLimitOut]]):
-    pass
-
-
-class LeaseOut(BaseModel):
-    lease_id: UUID
-    limits: list[MinimalLimitOut]
-
-
 class ConcurrencyLimitViewSet(PrefectViewSet):
     @extend_schema(
         tags=TAGS,
         request=IncrementWithLeaseBody,
-        responses={200: LeaseOut, 422: r.ValidationErrorResponse},
+        responses={200: r.LeaseOut, 422: r.ValidationErrorResponse},
         summary="Occupy concurrency slots under a lease",
         description=f"{_NO_LIMITS} the slots are always granted: a new lease id and an empty "
         "`limits` list. The lease is not stored.",
@@ -89,7 +73,7 @@ class ConcurrencyLimitViewSet(PrefectViewSet):
     @extend_schema(
         tags=TAGS,
         request=IncrementBody,
-        responses={200: MinimalLimitOutList, 422: r.ValidationErrorResponse},
+        responses={200: r.MinimalLimitOutList, 422: r.ValidationErrorResponse},
         summary="Occupy concurrency slots (no lease)",
         description=f"{_NO_LIMITS} the slots are always granted and the list of limits that "
         "were occupied is empty.",
@@ -101,7 +85,7 @@ class ConcurrencyLimitViewSet(PrefectViewSet):
     @extend_schema(
         tags=TAGS,
         request=DecrementBody,
-        responses={200: MinimalLimitOutList, 422: r.ValidationErrorResponse},
+        responses={200: r.MinimalLimitOutList, 422: r.ValidationErrorResponse},
         summary="Release concurrency slots (no lease)",
         description=f"{_NO_LIMITS} there is nothing to release and the list is empty.",
     )
