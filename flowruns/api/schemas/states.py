@@ -63,6 +63,11 @@ class StateCreate(BaseModel):
         return self
 
 
+def initial_proposal(state: StateCreate | None) -> StateProposal:
+    """The first state of a new run: the one the body gives, else PENDING."""
+    return (state or StateCreate(type=StateType.PENDING)).to_proposal()
+
+
 class FlowRunStatesQuery(BaseModel):
     """The query parameters of `GET /flow_run_states/`."""
 

@@ -118,11 +118,18 @@ class TaskRunCreate(BaseModel):
             raise ValueError(f"Cache key exceeded maximum allowed length of {limit} characters.")
         return value
 
-    def stored_task_inputs(self) -> dict[str, list[dict[str, Any]]]:
-        return {
+    def stored_fields(self) -> dict[str, Any]:
+        """The task run's own columns (its flow run, keys and state are passed apart)."""
+        fields = self.model_dump(
+            include={"id", "name", "cache_key", "cache_expiration", "task_version", "tags"}
+        )
+        fields["labels"] = self.labels
+        fields["empirical_policy"] = self.empirical_policy.stored()
+        fields["task_inputs"] = {
             name: [entry.model_dump(mode="json") for entry in entries]
             for name, entries in self.task_inputs.items()
         }
+        return fields
 
 
 class TaskRunUpdate(BaseModel):

@@ -31,8 +31,8 @@ class ExceptionMessage(BaseModel):
 
 
 def answers(
-    ok: Mapping[int, Any], *errors: int, not_found: type[BaseModel] = ErrorDetail
-) -> dict[int, Any]:
+    ok: Mapping[Any, Any], *errors: int, not_found: type[BaseModel] = ErrorDetail
+) -> dict[Any, Any]:
     """`extend_schema(responses=...)` for a route: its success bodies `ok`, then the body of
     each error status it can answer. 422 is a validation error; 400, 404 and 409 are
     `{"detail": ...}`, except a 404 raised as ObjectNotFound (`not_found=ExceptionMessage`)."""
