@@ -13,7 +13,7 @@ from flowruns.api.wire.body import validate
 from flowruns.api.wire.errors import RequestValidationError, not_found
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.models import FlowRunState
-from flowruns.selectors.flow_runs import flow_run_states
+from flowruns.selectors.flow_runs import flow_run_state_get, flow_run_states
 
 
 class FlowRunStateViewSet(PrefectViewSet):
@@ -21,7 +21,7 @@ class FlowRunStateViewSet(PrefectViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("flow_run_id", UUID, required=True)],
-        responses={200: r.StateOutList, 422: r.ValidationErrorResponse},
+        responses=r.answers({200: r.StateOutList}, 422),
         summary="A flow run's states, oldest first",
     )
     def list(self, request: Request) -> Response:
@@ -35,9 +35,9 @@ class FlowRunStateViewSet(PrefectViewSet):
         states = flow_run_states(query.flow_run_id)
         return Response(StateSerializer(states, many=True).data)
 
-    @extend_schema(responses={200: r.StateOut, 404: r.ErrorDetail})
+    @extend_schema(responses=r.answers({200: r.StateOut}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
-        state = FlowRunState.objects.filter(pk=id).first()
+        state = flow_run_state_get(id)
         if state is None:
             raise not_found("Flow run state not found")
         return Response(StateSerializer(state).data)
