@@ -61,13 +61,13 @@ def filter_route(
     `page(where=, sort=, limit=, offset=)`, whose rows `serializer` answers as `out`."""
 
     @extend_schema(request=body, responses=r.answers({200: out}, 422), **doc)
-    def filter(view: PrefectViewSet, request: Request) -> Response:
+    def filter_view(view: PrefectViewSet, request: Request) -> Response:
         query = cast(_PageQuery, field_body(request, body))
         limit = check_limit(query.limit)
         rows = page(where=query.q(), sort=query.sort, limit=limit, offset=query.offset)
         return Response(serializer(rows, many=True, context={"now": timezone.now()}).data)
 
-    return filter
+    return filter_view
 
 
 def count_route(body: type[BaseModel], count: Callable[..., int]) -> ViewMethod:
