@@ -10,7 +10,7 @@ unknown keys *inside* a filter object are a 422. Views validate them with
         offset: int = Field(0, ge=0)
 
     body = field_body(request, FlowRunFilterBody)
-    runs = FlowRun.objects.filter(body.q()).order_by(*flow_run_ordering(body.sort))
+    runs = FlowRun.objects.filter(body.q()).order_by(*ordering(body.sort))
 """
 
 from __future__ import annotations

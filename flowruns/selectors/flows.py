@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from flowruns.filters.sorting import FlowSort, flow_ordering
+from flowruns.filters.sorting import FlowSort, ordering
 from flowruns.models import Flow
 
 
@@ -18,7 +18,7 @@ def flow_get(**lookup: Any) -> Flow | None:
 def flows_page(*, where: Q, sort: FlowSort, limit: int, offset: int) -> list[Flow]:
     if limit == 0:
         return []
-    return list(Flow.objects.filter(where).order_by(*flow_ordering(sort))[offset : offset + limit])
+    return list(Flow.objects.filter(where).order_by(*ordering(sort))[offset : offset + limit])
 
 
 def flows_count(*, where: Q) -> int:
