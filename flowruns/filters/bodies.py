@@ -10,7 +10,7 @@ unknown keys *inside* a filter object are a 422. Views validate them with
         offset: int = Field(0, ge=0)
 
     body = field_body(request, FlowRunFilterBody)
-    runs = FlowRun.objects.filter(body.q()).order_by(*flow_run_ordering(body.sort))
+    runs = FlowRun.objects.filter(body.q()).order_by(*ordering(body.sort))
 """
 
 from __future__ import annotations
@@ -41,6 +41,16 @@ class _FlowRunFilters(FieldBody):
     deployments: DeploymentFilter | None = None
     work_pools: WorkPoolFilter | None = None
 
+    def _flow_run_q(self, work_pool_queues: WorkQueueFilter | None) -> Q:
+        return flow_run_filter_q(
+            flows=self.flows,
+            flow_runs=self.flow_runs,
+            task_runs=self.task_runs,
+            deployments=self.deployments,
+            work_pools=self.work_pools,
+            work_pool_queues=work_pool_queues,
+        )
+
 
 class FlowRunQuery(_FlowRunFilters):
     """The filter keys of `/flow_runs/filter`, `/count`, `/lateness` and `/paginate`."""
@@ -48,14 +58,7 @@ class FlowRunQuery(_FlowRunFilters):
     work_pool_queues: WorkQueueFilter | None = None
 
     def q(self) -> Q:
-        return flow_run_filter_q(
-            flows=self.flows,
-            flow_runs=self.flow_runs,
-            task_runs=self.task_runs,
-            deployments=self.deployments,
-            work_pools=self.work_pools,
-            work_pool_queues=self.work_pool_queues,
-        )
+        return self._flow_run_q(self.work_pool_queues)
 
 
 class FlowRunHistoryQuery(_FlowRunFilters):
@@ -65,14 +68,7 @@ class FlowRunHistoryQuery(_FlowRunFilters):
     work_queues: WorkQueueFilter | None = None
 
     def q(self) -> Q:
-        return flow_run_filter_q(
-            flows=self.flows,
-            flow_runs=self.flow_runs,
-            task_runs=self.task_runs,
-            deployments=self.deployments,
-            work_pools=self.work_pools,
-            work_pool_queues=self.work_queues,
-        )
+        return self._flow_run_q(self.work_queues)
 
 
 class FlowQuery(_FlowRunFilters):

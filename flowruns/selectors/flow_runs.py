@@ -18,3 +18,7 @@ def flow_run_get(flow_run_id: UUID) -> FlowRun | None:
 
 def flow_run_states(flow_run_id: UUID) -> QuerySet[FlowRunState]:
     return FlowRunState.objects.filter(flow_run_id=flow_run_id).order_by("timestamp")
+
+
+def flow_run_state_get(state_id: UUID) -> FlowRunState | None:
+    return FlowRunState.objects.filter(pk=state_id).first()

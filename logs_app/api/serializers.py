@@ -2,23 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import serializers
-
+from flowruns.api.serializers.base import ORMSerializer
 from flowruns.api.wire.encoding import dt, uid
 
 
-class LogSerializer(serializers.BaseSerializer):
+class LogSerializer(ORMSerializer):
     """A Log in Prefect's key order (spec/api.md §3.9)."""
 
-    def to_representation(self, instance: Any) -> dict[str, Any]:
+    def fields_out(self, log: Any) -> dict[str, Any]:
         return {
-            "id": str(instance.id),
-            "created": dt(instance.created),
-            "updated": dt(instance.updated),
-            "name": instance.name,
-            "level": instance.level,
-            "message": instance.message,
-            "timestamp": dt(instance.timestamp),
-            "flow_run_id": uid(instance.flow_run_id),
-            "task_run_id": uid(instance.task_run_id),
+            "name": log.name,
+            "level": log.level,
+            "message": log.message,
+            "timestamp": dt(log.timestamp),
+            "flow_run_id": uid(log.flow_run_id),
+            "task_run_id": uid(log.task_run_id),
         }

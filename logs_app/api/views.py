@@ -12,10 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
-from flowruns.api.wire.body import field_body, model_body
+from flowruns.api.views.routes import filter_route
+from flowruns.api.wire.body import model_body
 from flowruns.api.wire.errors import not_found
 from flowruns.api.wire.views import PrefectViewSet
-from flowruns.filters.limits import check_limit
 from logs_app.csv_export import content_disposition, csv_chunks
 from logs_app.selectors import flow_run_log_pages, flow_run_name, logs_page
 from logs_app.services import logs_create
@@ -25,23 +25,21 @@ from .serializers import LogSerializer
 
 
 class LogViewSet(PrefectViewSet):
-    @extend_schema(request=LogCreateList, responses={201: None, 422: r.ValidationErrorResponse})
+    @extend_schema(request=LogCreateList, responses=r.answers({201: None}, 422))
     def create(self, request: Request) -> Response:
         """Store a batch of logs (NUL characters are dropped from `name` and `message`)."""
         body = model_body(request, LogCreateList)
         logs_create(logs=[log.model_dump() for log in body.root])
         return Response(None, status=201)
 
-    @extend_schema(
-        request=LogFilterBody,
-        responses={200: LogOutList, 422: r.ValidationErrorResponse},
+    filter = filter_route(
+        LogFilterBody,
+        logs_page,
+        LogSerializer,
+        LogOutList,
+        description="Logs matching a LogFilter, sorted by timestamp (then id), by limit and "
+        "offset.",
     )
-    def filter(self, request: Request) -> Response:
-        """Logs matching a LogFilter, sorted by timestamp (then id), by limit and offset."""
-        body = field_body(request, LogFilterBody)
-        limit = check_limit(body.limit)
-        logs = logs_page(where=body.q(), sort=body.sort, limit=limit, offset=body.offset)
-        return Response(LogSerializer(logs, many=True).data)
 
 
 class FlowRunLogsViewSet(PrefectViewSet):
@@ -51,7 +49,7 @@ class FlowRunLogsViewSet(PrefectViewSet):
         return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
-        responses={(200, "text/csv"): OpenApiTypes.STR, 404: r.ErrorDetail},
+        responses=r.answers({(200, "text/csv"): OpenApiTypes.STR}, 404),
         summary="Download a flow run's logs as CSV",
     )
     def download(self, request: Request, id: UUID) -> StreamingHttpResponse:

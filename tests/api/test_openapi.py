@@ -82,3 +82,20 @@ def test_docs_page_is_served(api):
     response = api.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def request_keys(schema, path):
+    content = schema["paths"][path]["post"]["requestBody"]["content"]
+    body = resolve(schema, content["application/json"]["schema"])
+    return list(body["properties"]), body.get("required", [])
+
+
+@pytest.mark.parametrize("path", ["/api/flow_runs/{id}/set_state", "/api/task_runs/{id}/set_state"])
+def test_set_state_body_is_documented_as_state_and_force_only(schema, path):
+    assert request_keys(schema, path) == (["state", "force"], ["state"])
+
+
+def test_bulk_bodies_document_only_the_flow_runs_filter(schema):
+    bulk_set_state = request_keys(schema, "/api/flow_runs/bulk_set_state")
+    assert bulk_set_state == (["flow_runs", "state", "force", "limit"], ["state"])
+    assert request_keys(schema, "/api/flow_runs/bulk_delete") == (["flow_runs", "limit"], [])

@@ -5,7 +5,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, RootModel, field_validator
 
 from .flows import Labels
 from .policy import FlowRunPolicyIn
@@ -46,6 +46,26 @@ class FlowRunCreate(BaseModel):
 
     _check_parameters = field_validator("parameters")(check_parameter_size)
 
+    def stored_fields(self) -> dict[str, Any]:
+        """The run's own columns (the flow, state, pool and queue are passed apart)."""
+        fields = self.model_dump(
+            include={
+                "name",
+                "flow_version",
+                "parameters",
+                "context",
+                "parent_task_run_id",
+                "infrastructure_document_id",
+                "tags",
+                "labels",
+                "idempotency_key",
+                "job_variables",
+                "deployment_id",
+            }
+        )
+        fields["empirical_policy"] = self.empirical_policy.stored()
+        return fields
+
 
 class FlowRunUpdate(BaseModel):
     """Only the keys present in the body are written (`model_fields_set`)."""
@@ -61,3 +81,7 @@ class FlowRunUpdate(BaseModel):
     job_variables: dict[str, Any] | None = None
 
     _check_parameters = field_validator("parameters")(check_parameter_size)
+
+
+class LabelsBody(RootModel[Labels]):
+    """`PATCH /flow_runs/{id}/labels`: a free-form object of labels, merged into the run's."""

@@ -30,21 +30,3 @@ class FlowRunPolicyIn(BaseModel):
         data = self.model_dump()
         data["pause_keys"] = sorted(self.pause_keys or ())
         return data
-
-
-class TaskRunPolicyIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    max_retries: int = 0
-    retry_delay_seconds: float = 0
-    retries: int | None = None
-    retry_delay: int | float | list[int | float] | None = None
-    retry_jitter_factor: float | None = None
-
-    @model_validator(mode="after")
-    def _fill_from_deprecated(self) -> TaskRunPolicyIn:
-        if not self.retries and self.max_retries != 0:
-            self.retries = self.max_retries
-        if self.retry_delay is None and self.retry_delay_seconds != 0:
-            self.retry_delay = self.retry_delay_seconds
-        return self

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field
 
-from flowruns.filters.bodies import FlowRunHistoryQuery, FlowRunQuery
+from flowruns.filters.bodies import FieldBody, FlowRunHistoryQuery, FlowRunQuery
 from flowruns.filters.schemas import FlowRunFilter
 from flowruns.filters.sorting import FlowRunSort
 from flowruns.filters.types import UTCDateTime
 
-from .states import StateCreate
+# `limit` of bulk_delete and bulk_set_state: default and maximum 50 (BULK_OPERATION_LIMIT).
+BulkLimit = Annotated[int, Field(ge=1, le=50)]
 
 
 class FlowRunFilterBody(FlowRunQuery):
@@ -24,21 +27,11 @@ class FlowRunPaginateBody(FlowRunQuery):
     page: int = Field(1, ge=1)
 
 
-class SetStateBody(FlowRunQuery):
-    state: StateCreate
-    force: bool = False
+class BulkDeleteBody(FieldBody):
+    """`/flow_runs/bulk_delete`: runs are selected by `flow_runs` alone (spec/api.md §6.12)."""
 
-
-class BulkSetStateBody(FlowRunQuery):
     flow_runs: FlowRunFilter | None = None
-    state: StateCreate
-    force: bool = False
-    limit: int = Field(50, ge=1, le=50)
-
-
-class BulkDeleteBody(FlowRunQuery):
-    flow_runs: FlowRunFilter | None = None
-    limit: int = Field(50, ge=1, le=50)
+    limit: BulkLimit = 50
 
 
 class FlowRunHistoryBody(FlowRunHistoryQuery):

@@ -61,3 +61,14 @@ class StateCreate(BaseModel):
         if self.name is None:
             self.name = self.type.value.replace("_", " ").title()
         return self
+
+
+def initial_proposal(state: StateCreate | None) -> StateProposal:
+    """The first state of a new run: the one the body gives, else PENDING."""
+    return (state or StateCreate(type=StateType.PENDING)).to_proposal()
+
+
+class FlowRunStatesQuery(BaseModel):
+    """The query parameters of `GET /flow_run_states/`."""
+
+    flow_run_id: UUID

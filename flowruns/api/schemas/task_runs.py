@@ -8,7 +8,7 @@ from uuid import UUID
 from django.conf import settings
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from flowruns.filters.bodies import FieldBody, TaskRunQuery
+from flowruns.filters.bodies import TaskRunQuery
 from flowruns.filters.sorting import TaskRunSort
 from flowruns.filters.types import UTCDateTime
 
@@ -22,8 +22,8 @@ DEFAULT_CACHE_KEY_MAX_LENGTH = 2000
 class TaskRunPolicy(BaseModel):
     """`empirical_policy` as Prefect validates it: unknown keys ignored, at most 50
     per-attempt delays, a non-negative jitter, and the deprecated fields filling an unset or
-    zero new one. (`policy.TaskRunPolicyIn` keeps mixed delay lists as given; Prefect reads
-    `[1, 2.5]` as floats.)"""
+    zero new one. A list of delays is all ints or all floats: Prefect reads `[1, 2.5]` as
+    floats."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -118,11 +118,18 @@ class TaskRunCreate(BaseModel):
             raise ValueError(f"Cache key exceeded maximum allowed length of {limit} characters.")
         return value
 
-    def stored_task_inputs(self) -> dict[str, list[dict[str, Any]]]:
-        return {
+    def stored_fields(self) -> dict[str, Any]:
+        """The task run's own columns (its flow run, keys and state are passed apart)."""
+        fields = self.model_dump(
+            include={"id", "name", "cache_key", "cache_expiration", "task_version", "tags"}
+        )
+        fields["labels"] = self.labels
+        fields["empirical_policy"] = self.empirical_policy.stored()
+        fields["task_inputs"] = {
             name: [entry.model_dump(mode="json") for entry in entries]
             for name, entries in self.task_inputs.items()
         }
+        return fields
 
 
 class TaskRunUpdate(BaseModel):
@@ -137,8 +144,3 @@ class TaskRunFilterBody(TaskRunQuery):
     sort: TaskRunSort = TaskRunSort.ID_DESC
     limit: int | None = None
     offset: int = Field(0, ge=0)
-
-
-class TaskRunSetStateBody(FieldBody):
-    state: StateCreate
-    force: bool = False

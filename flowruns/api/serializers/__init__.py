@@ -4,11 +4,11 @@ They subclass DRF's `BaseSerializer` and build dicts directly: a page of 200 flo
 40 fields each is on the hot path, and DRF's per-field machinery would dominate it.
 """
 
-from .flow_runs import FlowRunSerializer, flow_run_policy_out
+from .flow_runs import FlowRunSerializer
 from .flows import FlowSerializer
 from .inputs import FlowRunInputSerializer
 from .states import StateSerializer
-from .task_runs import TaskRunSerializer, task_run_policy_out
+from .task_runs import TaskRunSerializer
 
 __all__ = [
     "FlowRunInputSerializer",
@@ -16,6 +16,4 @@ __all__ = [
     "FlowSerializer",
     "StateSerializer",
     "TaskRunSerializer",
-    "flow_run_policy_out",
-    "task_run_policy_out",
 ]

@@ -1,69 +1,35 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from rest_framework import serializers
 
-from flowruns.api.wire.encoding import dt, uid
-from orchestration.states import TERMINAL_TYPES as TERMINAL_STATE_TYPES
-from orchestration.states import StateType
+from flowruns.api.wire.encoding import uid
 
+from .base import ORMSerializer
+from .runs import retry_policy_out, run_times_out
 from .states import state_out
-
-POLICY_DEFAULTS: dict[str, Any] = {
-    "max_retries": 0,
-    "retry_delay_seconds": 0.0,
-    "retries": None,
-    "retry_delay": None,
-    "pause_keys": [],
-    "resuming": False,
-    "retry_type": None,
-}
 
 
 def flow_run_policy_out(stored: dict[str, Any] | None) -> dict[str, Any]:
-    policy = {key: (stored or {}).get(key, default) for key, default in POLICY_DEFAULTS.items()}
-    policy["retry_delay_seconds"] = float(policy["retry_delay_seconds"] or 0)
-    policy["pause_keys"] = list(policy["pause_keys"] or [])
-    return policy
+    stored = stored or {}
+    return {
+        **retry_policy_out(stored),
+        "pause_keys": list(stored.get("pause_keys") or []),
+        "resuming": stored.get("resuming", False),
+        "retry_type": stored.get("retry_type"),
+    }
 
 
-def estimated_run_time(run: Any, now: datetime) -> float:
-    total = float(run.total_run_time or 0.0)
-    if run.state_type == StateType.RUNNING and run.state_timestamp is not None:
-        total += (now - run.state_timestamp).total_seconds()
-    return float(total)
-
-
-def estimated_start_time_delta(run: Any, now: datetime) -> float:
-    """Lateness: how far behind its expected start the run started (or still is)."""
-    start, expected = run.start_time, run.expected_start_time
-    if start is not None and expected is not None and start > expected:
-        return float((start - expected).total_seconds())
-    if (
-        start is None
-        and expected is not None
-        and expected < now
-        and run.state_type not in TERMINAL_STATE_TYPES
-    ):
-        return float((now - expected).total_seconds())
-    return 0.0
-
-
-class FlowRunSerializer(serializers.BaseSerializer):
+class FlowRunSerializer(ORMSerializer):
     """FlowRunResponse. Expects `state` and `work_queue__work_pool` to be select_related."""
 
-    def to_representation(self, run: Any) -> dict[str, Any]:
+    def fields_out(self, run: Any) -> dict[str, Any]:
         now = self.context.get("now") or timezone.now()
         queue = run.work_queue
         pool = queue.work_pool if queue is not None else None
         state = run.state
         return {
-            "id": str(run.id),
-            "created": dt(run.created),
-            "updated": dt(run.updated),
             "name": run.name,
             "flow_id": str(run.flow_id),
             "state_id": uid(run.state_id),
@@ -82,13 +48,7 @@ class FlowRunSerializer(serializers.BaseSerializer):
             "state_type": run.state_type,
             "state_name": run.state_name,
             "run_count": run.run_count,
-            "expected_start_time": dt(run.expected_start_time),
-            "next_scheduled_start_time": dt(run.next_scheduled_start_time),
-            "start_time": dt(run.start_time),
-            "end_time": dt(run.end_time),
-            "total_run_time": float(run.total_run_time or 0.0),
-            "estimated_run_time": estimated_run_time(run, now),
-            "estimated_start_time_delta": estimated_start_time_delta(run, now),
+            **run_times_out(run, now),
             "auto_scheduled": run.auto_scheduled,
             "infrastructure_document_id": uid(run.infrastructure_document_id),
             "infrastructure_pid": run.infrastructure_pid,

@@ -2,18 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import serializers
-
-from flowruns.api.wire.encoding import dt
+from .base import ORMSerializer
 
 
-class FlowSerializer(serializers.BaseSerializer):
-    def to_representation(self, instance: Any) -> dict[str, Any]:
-        return {
-            "id": str(instance.id),
-            "created": dt(instance.created),
-            "updated": dt(instance.updated),
-            "name": instance.name,
-            "tags": instance.tags,
-            "labels": instance.labels,
-        }
+class FlowSerializer(ORMSerializer):
+    def fields_out(self, flow: Any) -> dict[str, Any]:
+        return {"name": flow.name, "tags": flow.tags, "labels": flow.labels}

@@ -8,7 +8,7 @@ from typing import Any
 from flowruns.api.wire.encoding import dt
 from flowruns.selectors.graphs import FlowRunGraph, GraphNode, TaskRunDependencies
 
-from .flow_runs import estimated_run_time
+from .runs import estimated_run_time
 from .states import state_out
 
 

@@ -2,19 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import serializers
-
-from flowruns.api.wire.encoding import dt
+from .base import ORMSerializer
 
 
-class FlowRunInputSerializer(serializers.BaseSerializer):
-    def to_representation(self, instance: Any) -> dict[str, Any]:
+class FlowRunInputSerializer(ORMSerializer):
+    def fields_out(self, row: Any) -> dict[str, Any]:
         return {
-            "id": str(instance.id),
-            "created": dt(instance.created),
-            "updated": dt(instance.updated),
-            "flow_run_id": str(instance.flow_run_id),
-            "key": instance.key,
-            "value": instance.value,
-            "sender": instance.sender,
+            "flow_run_id": str(row.flow_run_id),
+            "key": row.key,
+            "value": row.value,
+            "sender": row.sender,
         }

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from flowruns.api.wire.encoding import dt
 from flowruns.services.orchestration_types import SetStateOutcome
@@ -42,4 +43,25 @@ def orchestration_result_out(outcome: SetStateOutcome) -> dict[str, Any]:
         "details": details_out(
             outcome.status, outcome.reason, outcome.delay_seconds, outcome.details_type
         ),
+    }
+
+
+def bulk_result_out(run_id: UUID, outcome: SetStateOutcome) -> dict[str, Any]:
+    """One entry of bulk_set_state's `results`: the run's OrchestrationResult, run id first."""
+    result = orchestration_result_out(outcome)
+    return {
+        "flow_run_id": str(run_id),
+        "status": result["status"],
+        "state": result["state"],
+        "details": result["details"],
+    }
+
+
+def bulk_abort_out(run_id: UUID, exc: Exception) -> dict[str, Any]:
+    """The entry of a run whose orchestration raised: an ABORT carrying the error."""
+    return {
+        "flow_run_id": str(run_id),
+        "status": "ABORT",
+        "state": None,
+        "details": details_out("ABORT", str(exc), None),
     }

@@ -7,88 +7,60 @@ when none of the requested names exists, and it is what the client needs to run 
 carry tags (`POST .../increment-with-lease`; spec/client.md §8.2). With an empty `limits` the
 client neither renews nor releases the lease, but both routes answer success in case it does.
 
-Bodies are validated as Prefect validates them, so a malformed call gets the same 422.
+Bodies are validated as Prefect validates them (schemas/concurrency.py).
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
-from uuid import UUID
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
+from flowruns.api.schemas.concurrency import (
+    DecrementBody,
+    DecrementWithLeaseBody,
+    IncrementBody,
+    IncrementWithLeaseBody,
+    RenewLeaseBody,
+)
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.views import PrefectViewSet
 
+from .routes import ViewMethod
+
 _NO_LIMITS = "This server has no concurrency limits (no tag or global limits), so"
 
-TAGS = ["concurrency_limits"]
 
-LeaseDuration = Annotated[float, Field(ge=60, le=60 * 60 * 24)]
+def _no_limits_route(
+    body: type[BaseModel], answer: list[Any] | None, summary: str, why: str
+) -> ViewMethod:
+    """A route that validates `body` and, there being no limits, always answers the same:
+    an empty list of limits (`answer=[]`), or an empty 204 (`answer=None`)."""
+    status, documented = (204, None) if answer is None else (200, r.MinimalLimitOutList)
 
+    @extend_schema(
+        request=body,
+        responses=r.answers({status: documented}, 422),
+        summary=summary,
+        description=f"{_NO_LIMITS} {why}",
+    )
+    def route(view: PrefectViewSet, request: Request, **path: Any) -> Response:
+        field_body(request, body)
+        return Response(None if answer is None else list(answer), status=status)
 
-class LeaseHolder(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    type: Literal["flow_run", "task_run", "deployment"]
-    id: UUID
-
-
-class IncrementBody(BaseModel):
-    slots: Annotated[int, Field(gt=0)]
-    names: Annotated[list[str], Field(min_length=1)]
-    mode: Literal["concurrency", "rate_limit"] = "concurrency"
-    create_if_missing: bool | None = None
-
-
-class IncrementWithLeaseBody(BaseModel):
-    slots: Annotated[int, Field(gt=0)]
-    names: Annotated[list[str], Field(min_length=1)]
-    mode: Literal["concurrency", "rate_limit"] = "concurrency"
-    lease_duration: LeaseDuration = 300
-    holder: LeaseHolder | None = None
+    return route
 
 
-class DecrementBody(BaseModel):
-    slots: Annotated[int, Field(gt=0)]
-    names: Annotated[list[str], Field(min_length=1)]
-    occupancy_seconds: Annotated[float, Field(gt=0)] | None = None
-    create_if_missing: bool | None = None
-
-
-class DecrementWithLeaseBody(BaseModel):
-    lease_id: UUID
-
-
-class RenewLeaseBody(BaseModel):
-    lease_duration: LeaseDuration = 300
-
-
-class MinimalLimitOut(BaseModel):
-    id: UUID
-    name: str
-    limit: int
-
-
-class MinimalLimitOutList(RootModel[list[MinimalLimitOut]]):
-    pass
-
-
-class LeaseOut(BaseModel):
-    lease_id: UUID
-    limits: list[MinimalLimitOut]
-
-
+@extend_schema(tags=["concurrency_limits"])
 class ConcurrencyLimitViewSet(PrefectViewSet):
     @extend_schema(
-        tags=TAGS,
         request=IncrementWithLeaseBody,
-        responses={200: LeaseOut, 422: r.ValidationErrorResponse},
+        responses=r.answers({200: r.LeaseOut}, 422),
         summary="Occupy concurrency slots under a lease",
         description=f"{_NO_LIMITS} the slots are always granted: a new lease id and an empty "
         "`limits` list. The lease is not stored.",
@@ -97,47 +69,27 @@ class ConcurrencyLimitViewSet(PrefectViewSet):
         field_body(request, IncrementWithLeaseBody)
         return Response({"lease_id": str(uuid.uuid4()), "limits": []})
 
-    @extend_schema(
-        tags=TAGS,
-        request=DecrementWithLeaseBody,
-        responses={204: None, 422: r.ValidationErrorResponse},
-        summary="Release the slots of a lease",
-        description=f"{_NO_LIMITS} a lease holds nothing and releasing it always succeeds.",
+    decrement_with_lease = _no_limits_route(
+        DecrementWithLeaseBody,
+        None,
+        "Release the slots of a lease",
+        "a lease holds nothing and releasing it always succeeds.",
     )
-    def decrement_with_lease(self, request: Request) -> Response:
-        field_body(request, DecrementWithLeaseBody)
-        return Response(status=204)
-
-    @extend_schema(
-        tags=TAGS,
-        request=RenewLeaseBody,
-        responses={204: None, 422: r.ValidationErrorResponse},
-        summary="Renew a lease",
-        description=f"{_NO_LIMITS} leases are not stored and renewing one always succeeds.",
+    renew_lease = _no_limits_route(
+        RenewLeaseBody,
+        None,
+        "Renew a lease",
+        "leases are not stored and renewing one always succeeds.",
     )
-    def renew_lease(self, request: Request, lease_id: UUID) -> Response:
-        field_body(request, RenewLeaseBody)
-        return Response(status=204)
-
-    @extend_schema(
-        tags=TAGS,
-        request=IncrementBody,
-        responses={200: MinimalLimitOutList, 422: r.ValidationErrorResponse},
-        summary="Occupy concurrency slots (no lease)",
-        description=f"{_NO_LIMITS} the slots are always granted and the list of limits that "
-        "were occupied is empty.",
+    increment = _no_limits_route(
+        IncrementBody,
+        [],
+        "Occupy concurrency slots (no lease)",
+        "the slots are always granted and the list of limits that were occupied is empty.",
     )
-    def increment(self, request: Request) -> Response:
-        field_body(request, IncrementBody)
-        return Response([])
-
-    @extend_schema(
-        tags=TAGS,
-        request=DecrementBody,
-        responses={200: MinimalLimitOutList, 422: r.ValidationErrorResponse},
-        summary="Release concurrency slots (no lease)",
-        description=f"{_NO_LIMITS} there is nothing to release and the list is empty.",
+    decrement = _no_limits_route(
+        DecrementBody,
+        [],
+        "Release concurrency slots (no lease)",
+        "there is nothing to release and the list is empty.",
     )
-    def decrement(self, request: Request) -> Response:
-        field_body(request, DecrementBody)
-        return Response([])

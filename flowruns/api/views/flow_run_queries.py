@@ -1,4 +1,5 @@
-"""`/flow_runs/filter`, `/count` and `/paginate`: Prefect's filter language over flow runs."""
+"""`/flow_runs/filter`, `/count`, `/paginate`, `/lateness`, `/history` and `/bulk_delete`:
+Prefect's filter language over flow runs."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from flowruns.api.schemas.queries import (
     FlowRunPaginateBody,
 )
 from flowruns.api.serializers import FlowRunSerializer
+from flowruns.api.serializers.history import history_out
 from flowruns.api.wire.body import field_body
-from flowruns.api.wire.encoding import dt
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.errors import DetailError
 from flowruns.filters.bodies import FlowRunQuery
@@ -33,27 +34,15 @@ from flowruns.selectors.flow_run_queries import (
 from flowruns.selectors.history import flow_run_history
 from flowruns.services.flow_runs_delete import flow_runs_delete_by_ids
 
+from .routes import count_route, filter_route
+
 
 class FlowRunQueryViewSet(PrefectViewSet):
-    @extend_schema(
-        request=FlowRunFilterBody,
-        responses={200: r.FlowRunResponses, 422: r.ValidationErrorResponse},
-    )
-    def filter(self, request: Request) -> Response:
-        body = field_body(request, FlowRunFilterBody)
-        limit = check_limit(body.limit)
-        runs = flow_runs_page(where=body.q(), sort=body.sort, limit=limit, offset=body.offset)
-        context = {"now": timezone.now()}
-        return Response(FlowRunSerializer(runs, many=True, context=context).data)
-
-    @extend_schema(request=FlowRunQuery, responses={200: int, 422: r.ValidationErrorResponse})
-    def count(self, request: Request) -> Response:
-        body = field_body(request, FlowRunQuery)
-        return Response(flow_runs_count(where=body.q()))
+    filter = filter_route(FlowRunFilterBody, flow_runs_page, FlowRunSerializer, r.FlowRunResponses)
+    count = count_route(FlowRunQuery, flow_runs_count)
 
     @extend_schema(
-        request=FlowRunPaginateBody,
-        responses={200: r.FlowRunPaginationResponse, 422: r.ValidationErrorResponse},
+        request=FlowRunPaginateBody, responses=r.answers({200: r.FlowRunPaginationResponse}, 422)
     )
     def paginate(self, request: Request) -> Response:
         body = field_body(request, FlowRunPaginateBody)
@@ -72,16 +61,13 @@ class FlowRunQueryViewSet(PrefectViewSet):
             }
         )
 
-    @extend_schema(request=FlowRunQuery, responses={200: float, 422: r.ValidationErrorResponse})
+    @extend_schema(request=FlowRunQuery, responses=r.answers({200: float}, 422))
     def lateness(self, request: Request) -> Response:
         """Average lateness in seconds of the matching runs, or null when none match."""
         body = field_body(request, FlowRunQuery)
         return Response(flow_runs_average_lateness(where=body.q(), now=timezone.now()))
 
-    @extend_schema(
-        request=FlowRunHistoryBody,
-        responses={200: r.HistoryResponse, 422: r.ValidationErrorResponse},
-    )
+    @extend_schema(request=FlowRunHistoryBody, responses=r.answers({200: r.HistoryResponse}, 422))
     def history(self, request: Request) -> Response:
         body = field_body(request, FlowRunHistoryBody)
         if body.history_interval_seconds < 1:
@@ -93,21 +79,9 @@ class FlowRunQueryViewSet(PrefectViewSet):
             interval_seconds=body.history_interval_seconds,
             now=timezone.now(),
         )
-        return Response(
-            [
-                {
-                    "interval_start": dt(bucket.interval_start),
-                    "interval_end": dt(bucket.interval_end),
-                    "states": bucket.states,
-                }
-                for bucket in buckets
-            ]
-        )
+        return Response(history_out(buckets))
 
-    @extend_schema(
-        request=BulkDeleteBody,
-        responses={200: r.BulkDeleteResponse, 422: r.ValidationErrorResponse},
-    )
+    @extend_schema(request=BulkDeleteBody, responses=r.answers({200: r.BulkDeleteResponse}, 422))
     def bulk_delete(self, request: Request) -> Response:
         """Delete up to `limit` (≤ 50) matching runs with their states, inputs, task runs
         and logs; answers the ids actually deleted."""

@@ -1,27 +1,27 @@
+"""`/flow_runs/`: create (idempotent per flow and idempotency key), list, read, update,
+delete, and merge labels."""
+
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from pydantic import RootModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.pagination import ListPagination
 from flowruns.api.schemas import responses as r
-from flowruns.api.schemas.flow_runs import FlowRunCreate, FlowRunUpdate
-from flowruns.api.schemas.flows import Labels
-from flowruns.api.schemas.states import StateCreate
+from flowruns.api.schemas.flow_runs import FlowRunCreate, FlowRunUpdate, LabelsBody
+from flowruns.api.schemas.states import initial_proposal
 from flowruns.api.serializers import FlowRunSerializer
 from flowruns.api.wire.body import model_body
 from flowruns.api.wire.errors import ObjectNotFound, not_found
 from flowruns.api.wire.headers import created_by_from_headers
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.filters.filtersets import FlowRunFilterSet
-from flowruns.models import FlowRun, StateType
+from flowruns.models import FlowRun
 from flowruns.selectors.flow_runs import flow_run_get, flow_runs_for_response
 from flowruns.services.flow_runs import (
     flow_run_create,
@@ -33,35 +33,11 @@ from flowruns.services.flow_runs_delete import flow_runs_delete_by_ids
 from .calls import orchestration_call
 
 
-class LabelsBody(RootModel[Labels]):
-    pass
-
-
 def get_flow_run_or_404(flow_run_id: UUID) -> FlowRun:
     run = flow_run_get(flow_run_id)
     if run is None:
         raise not_found("Flow run not found")
     return run
-
-
-def _create_fields(body: FlowRunCreate) -> dict[str, Any]:
-    fields = body.model_dump(
-        include={
-            "name",
-            "flow_version",
-            "parameters",
-            "context",
-            "parent_task_run_id",
-            "infrastructure_document_id",
-            "tags",
-            "labels",
-            "idempotency_key",
-            "job_variables",
-            "deployment_id",
-        }
-    )
-    fields["empirical_policy"] = body.empirical_policy.stored()
-    return fields
 
 
 class FlowRunViewSet(PrefectViewSet):
@@ -81,20 +57,14 @@ class FlowRunViewSet(PrefectViewSet):
 
     @extend_schema(
         request=FlowRunCreate,
-        responses={
-            200: r.FlowRunResponse,
-            201: r.FlowRunResponse,
-            404: r.ErrorDetail,
-            409: r.ErrorDetail,
-            422: r.ValidationErrorResponse,
-        },
+        responses=r.answers({200: r.FlowRunResponse, 201: r.FlowRunResponse}, 404, 409, 422),
     )
     def create(self, request: Request) -> Response:
         body = model_body(request, FlowRunCreate)
         run, created = flow_run_create(
             flow_id=body.flow_id,
-            fields=_create_fields(body),
-            state=(body.state or StateCreate(type=StateType.PENDING)).to_proposal(),
+            fields=body.stored_fields(),
+            state=initial_proposal(body.state),
             call=orchestration_call(self),
             created_by=created_by_from_headers(request.headers),
             work_pool_name=body.work_pool_name,
@@ -103,19 +73,11 @@ class FlowRunViewSet(PrefectViewSet):
         run = get_flow_run_or_404(run.pk)
         return Response(FlowRunSerializer(run).data, status=201 if created else 200)
 
-    @extend_schema(responses={200: r.FlowRunResponse, 404: r.ErrorDetail})
+    @extend_schema(responses=r.answers({200: r.FlowRunResponse}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
         return Response(FlowRunSerializer(get_flow_run_or_404(id)).data)
 
-    @extend_schema(
-        request=FlowRunUpdate,
-        responses={
-            204: None,
-            400: r.ErrorDetail,
-            404: r.ErrorDetail,
-            422: r.ValidationErrorResponse,
-        },
-    )
+    @extend_schema(request=FlowRunUpdate, responses=r.answers({204: None}, 400, 404, 422))
     def partial_update(self, request: Request, id: UUID) -> Response:
         body = model_body(request, FlowRunUpdate)
         run = get_flow_run_or_404(id)
@@ -125,7 +87,7 @@ class FlowRunViewSet(PrefectViewSet):
         flow_run_update(run=run, changes=changes)
         return Response(status=204)
 
-    @extend_schema(responses={204: None, 404: r.ErrorDetail})
+    @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, id: UUID) -> Response:
         if not flow_runs_delete_by_ids([id]):
             raise not_found("Flow run not found")
@@ -133,7 +95,7 @@ class FlowRunViewSet(PrefectViewSet):
 
     @extend_schema(
         request=LabelsBody,
-        responses={204: None, 404: r.ExceptionMessage, 422: r.ValidationErrorResponse},
+        responses=r.answers({204: None}, 404, 422, not_found=r.ExceptionMessage),
     )
     def labels(self, request: Request, id: UUID) -> Response:
         labels = model_body(request, LabelsBody).root

@@ -1,3 +1,6 @@
+"""`/flows/`: create (idempotent per name), list, read by id or name, update, delete, filter
+and count."""
+
 from __future__ import annotations
 
 from uuid import UUID
@@ -12,19 +15,20 @@ from flowruns.api.schemas import responses as r
 from flowruns.api.schemas.flow_queries import FlowFilterBody
 from flowruns.api.schemas.flows import FlowCreate, FlowUpdate
 from flowruns.api.serializers import FlowSerializer
-from flowruns.api.wire.body import field_body, model_body
+from flowruns.api.wire.body import model_body
 from flowruns.api.wire.errors import not_found
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.filters.bodies import FlowQuery
 from flowruns.filters.filtersets import FlowFilterSet
-from flowruns.filters.limits import check_limit
-from flowruns.filters.sorting import flow_ordering
 from flowruns.models import Flow
+from flowruns.selectors.flows import flow_get, flows_count, flows_page
 from flowruns.services.flows import flow_create, flow_delete, flow_update
+
+from .routes import count_route, filter_route
 
 
 def _get_flow(**lookup: object) -> Flow:
-    flow = Flow.objects.filter(**lookup).first()
+    flow = flow_get(**lookup)
     if flow is None:
         raise not_found("Flow not found")
     return flow
@@ -42,48 +46,30 @@ class FlowViewSet(PrefectViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(FlowSerializer(page, many=True).data)
 
-    @extend_schema(
-        request=FlowCreate,
-        responses={200: r.FlowOut, 201: r.FlowOut, 422: r.ValidationErrorResponse},
-    )
+    @extend_schema(request=FlowCreate, responses=r.answers({200: r.FlowOut, 201: r.FlowOut}, 422))
     def create(self, request: Request) -> Response:
         body = model_body(request, FlowCreate)
         flow, created = flow_create(name=body.name, tags=body.tags, labels=body.labels)
         return Response(FlowSerializer(flow).data, status=201 if created else 200)
 
-    @extend_schema(responses={200: r.FlowOut, 404: r.ErrorDetail})
+    @extend_schema(responses=r.answers({200: r.FlowOut}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
         return Response(FlowSerializer(_get_flow(pk=id)).data)
 
-    @extend_schema(responses={200: r.FlowOut, 404: r.ErrorDetail})
+    @extend_schema(responses=r.answers({200: r.FlowOut}, 404))
     def retrieve_by_name(self, request: Request, name: str) -> Response:
         return Response(FlowSerializer(_get_flow(name=name)).data)
 
-    @extend_schema(
-        request=FlowUpdate,
-        responses={204: None, 404: r.ErrorDetail, 422: r.ValidationErrorResponse},
-    )
+    @extend_schema(request=FlowUpdate, responses=r.answers({204: None}, 404, 422))
     def partial_update(self, request: Request, id: UUID) -> Response:
         body = model_body(request, FlowUpdate)
         flow_update(flow=_get_flow(pk=id), tags=body.tags)
         return Response(status=204)
 
-    @extend_schema(responses={204: None, 404: r.ErrorDetail})
+    @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, id: UUID) -> Response:
         flow_delete(flow=_get_flow(pk=id))
         return Response(status=204)
 
-    @extend_schema(
-        request=FlowFilterBody, responses={200: r.FlowOutList, 422: r.ValidationErrorResponse}
-    )
-    def filter(self, request: Request) -> Response:
-        body = field_body(request, FlowFilterBody)
-        limit = check_limit(body.limit)
-        flows = Flow.objects.filter(body.q()).order_by(*flow_ordering(body.sort))
-        page = flows[body.offset : body.offset + limit] if limit else []
-        return Response(FlowSerializer(page, many=True).data)
-
-    @extend_schema(request=FlowQuery, responses={200: int, 422: r.ValidationErrorResponse})
-    def count(self, request: Request) -> Response:
-        body = field_body(request, FlowQuery)
-        return Response(Flow.objects.filter(body.q()).count())
+    filter = filter_route(FlowFilterBody, flows_page, FlowSerializer, r.FlowOutList)
+    count = count_route(FlowQuery, flows_count)

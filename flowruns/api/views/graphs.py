@@ -43,7 +43,7 @@ def since_param(request: Request) -> datetime:
 
 class FlowRunGraphViewSet(PrefectViewSet):
     @extend_schema(
-        responses={200: r.DependencyResults, 404: r.ExceptionMessage},
+        responses=r.answers({200: r.DependencyResults}, 404, not_found=r.ExceptionMessage),
         summary="Graph v1: each task run with the task runs it depends on",
     )
     def graph_v1(self, request: Request, id: UUID) -> Response:
@@ -58,12 +58,7 @@ class FlowRunGraphViewSet(PrefectViewSet):
                 description="Only nodes still running or ending at or after this time.",
             )
         ],
-        responses={
-            200: r.GraphOut,
-            400: r.ErrorDetail,
-            404: r.ExceptionMessage,
-            422: r.ValidationErrorResponse,
-        },
+        responses=r.answers({200: r.GraphOut}, 400, 404, 422, not_found=r.ExceptionMessage),
         summary="Graph v2: task runs and subflows as nodes, with their edges",
     )
     def graph_v2(self, request: Request, id: UUID) -> Response:

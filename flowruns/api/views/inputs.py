@@ -2,54 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
-from django.db.models import F
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
-from pydantic import AfterValidator, BaseModel
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
+from flowruns.api.schemas.inputs import InputCreateBody, InputFilterBody
 from flowruns.api.serializers import FlowRunInputSerializer
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.errors import not_found
 from flowruns.api.wire.views import PrefectViewSet
-from flowruns.filters.lookups import LikeStartsWith
-from flowruns.models import FlowRunInput
-from flowruns.services.inputs import INPUT_KEY, flow_run_input_create, flow_run_input_delete
-
-
-def _check_key(key: str) -> str:
-    if not INPUT_KEY.match(key):
-        raise ValueError("Key must only contain lowercase letters, numbers, and dashes.")
-    return key
-
-
-class InputCreateBody(BaseModel):
-    key: Annotated[str, AfterValidator(_check_key)]
-    value: bytes
-    sender: str | None = None
-
-
-class InputFilterBody(BaseModel):
-    prefix: str
-    limit: int = 1
-    exclude_keys: list[str] = []
+from flowruns.selectors.inputs import flow_run_input_get, flow_run_inputs_with_prefix
+from flowruns.services.inputs import flow_run_input_create, flow_run_input_delete
 
 
 class FlowRunInputViewSet(PrefectViewSet):
-    @extend_schema(
-        request=InputCreateBody,
-        responses={
-            201: None,
-            404: r.ErrorDetail,
-            409: r.ErrorDetail,
-            422: r.ValidationErrorResponse,
-        },
-    )
+    @extend_schema(request=InputCreateBody, responses=r.answers({201: None}, 404, 409, 422))
     def create(self, request: Request, id: UUID) -> Response:
         body = field_body(request, InputCreateBody)
         flow_run_input_create(
@@ -60,30 +31,23 @@ class FlowRunInputViewSet(PrefectViewSet):
         )
         return Response(None, status=201)
 
-    @extend_schema(
-        request=InputFilterBody,
-        responses={200: r.FlowRunInputOutList, 422: r.ValidationErrorResponse},
-    )
+    @extend_schema(request=InputFilterBody, responses=r.answers({200: r.FlowRunInputOutList}, 422))
     def filter(self, request: Request, id: UUID) -> Response:
         body = field_body(request, InputFilterBody)
-        queryset = (
-            # Prefect matches `key LIKE prefix || '%'` with the prefix unescaped.
-            FlowRunInput.objects.filter(LikeStartsWith(F("key"), body.prefix), flow_run_id=id)
-            .exclude(key__in=body.exclude_keys)
-            .order_by("created", "id")
+        rows = flow_run_inputs_with_prefix(
+            flow_run_id=id, prefix=body.prefix, exclude_keys=body.exclude_keys, limit=body.limit
         )
-        rows = queryset if body.limit < 0 else queryset[: body.limit]
         return Response(FlowRunInputSerializer(rows, many=True).data)
 
     @extend_schema(responses={(200, "text/plain"): str})
     def retrieve(self, request: Request, id: UUID, key: str) -> HttpResponse:
-        row = FlowRunInput.objects.filter(flow_run_id=id, key=key).first()
+        row = flow_run_input_get(flow_run_id=id, key=key)
         if row is None:
             raise not_found("Flow run input not found")
         # The stored text verbatim: JSON-encoding it would hand the client a different value.
         return HttpResponse(row.value, content_type="text/plain; charset=utf-8")
 
-    @extend_schema(responses={204: None, 404: r.ErrorDetail})
+    @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, id: UUID, key: str) -> Response:
         if not flow_run_input_delete(flow_run_id=id, key=key):
             raise not_found("Flow run input not found")

@@ -8,19 +8,11 @@ from uuid import UUID
 
 from flowruns.encoding import dt
 
-__all__ = ["dt", "jsonable", "seconds", "uid"]
+__all__ = ["dt", "jsonable", "uid"]
 
 
 def uid(value: UUID | None) -> str | None:
     return None if value is None else str(value)
-
-
-def seconds(value: float | timedelta | None) -> float:
-    if value is None:
-        return 0.0
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    return float(value)
 
 
 def jsonable(value: Any) -> Any:

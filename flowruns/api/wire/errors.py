@@ -15,7 +15,6 @@ from flowruns.errors import (
     INTEGRITY_MESSAGE,
     ApiError,
     DetailError,
-    IntegrityConflict,
     ObjectNotFound,
     RequestValidationError,
     not_found,
@@ -26,7 +25,6 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "ApiError",
     "DetailError",
-    "IntegrityConflict",
     "ObjectNotFound",
     "RequestValidationError",
     "exception_handler",

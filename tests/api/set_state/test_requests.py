@@ -151,3 +151,27 @@ def test_leaving_scheduled_clears_next_scheduled_start_time(api):
     run = read(api, run_id)
     assert run["next_scheduled_start_time"] is None
     assert run["expected_start_time"] == when
+
+
+def test_filter_keys_are_not_set_state_parameters(api):
+    # `flows` is no parameter of set_state: like any unknown top-level key it is ignored,
+    # even when it would not be a valid filter.
+    run_id = create_run(api)
+    response = api.post(
+        f"/api/flow_runs/{run_id}/set_state",
+        {"state": {"type": "RUNNING"}, "flows": {"not_a_filter_key": 1}},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert read(api, run_id)["state_type"] == "RUNNING"
+
+
+def test_a_non_object_body_reports_state_and_force_missing(api):
+    run_id = create_run(api)
+    response = api.post(f"/api/flow_runs/{run_id}/set_state", [1], format="json")
+    assert response.status_code == 422
+    errors = response.json()["exception_detail"]
+    assert [(e["type"], e["loc"]) for e in errors] == [
+        ("missing", ["body", "state"]),
+        ("missing", ["body", "force"]),
+    ]
