@@ -3,22 +3,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flowruns.api.wire.encoding import dt
 from flowruns.services.orchestration_types import SetStateOutcome
-from flowruns.services.state_codec import details_to_json
-from orchestration.states import State
 
-
-def engine_state_out(state: State) -> dict[str, Any]:
-    return {
-        "id": str(state.id),
-        "type": state.type.value,
-        "name": state.name,
-        "timestamp": dt(state.timestamp),
-        "message": state.message,
-        "data": state.data,
-        "state_details": details_to_json(state.state_details),
-    }
+from .states import state_out
 
 
 def details_out(
@@ -38,7 +25,7 @@ def details_out(
 def orchestration_result_out(outcome: SetStateOutcome) -> dict[str, Any]:
     """OrchestrationResult: `state` (may be null), `status`, `details`."""
     return {
-        "state": engine_state_out(outcome.state) if outcome.state is not None else None,
+        "state": state_out(outcome.state) if outcome.state is not None else None,
         "status": outcome.status,
         "details": details_out(
             outcome.status, outcome.reason, outcome.delay_seconds, outcome.details_type
