@@ -103,9 +103,7 @@ def test_non_ascii_text_round_trips():
     assert Event.objects.get().resource["name"] == "café ☕"
 
 
-def test_new_events_are_published_after_commit_only(
-    published, django_capture_on_commit_callbacks
-):
+def test_new_events_are_published_after_commit_only(published, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         stored = store(event_json("a"))
         assert published == []

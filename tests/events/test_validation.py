@@ -66,7 +66,12 @@ def test_missing_occurred_is_reported_at_its_index(api):
     event = event_json()
     del event["occurred"]
     error = only_error(post(api, [event_json(), event]))
-    assert error == {"type": "missing", "loc": ["body", 1, "occurred"], "msg": "Field required", "input": event}
+    assert error == {
+        "type": "missing",
+        "loc": ["body", 1, "occurred"],
+        "msg": "Field required",
+        "input": event,
+    }
 
 
 def test_an_unparseable_occurred_says_so_in_prefects_words(api):
@@ -92,7 +97,11 @@ def test_occurred_is_parsed_leniently_and_stored_in_utc(api, sent, stored):
     assert post(api, [event]).status_code == 204
     found = api.post(
         "/api/events/filter",
-        {"filter": {"occurred": {"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}}},
+        {
+            "filter": {
+                "occurred": {"since": "2000-01-01T00:00:00Z", "until": "2100-01-01T00:00:00Z"}
+            }
+        },
         format="json",
     ).json()
     assert [e["occurred"] for e in found["events"]] == [stored]
@@ -151,7 +160,10 @@ def test_a_related_resource_needs_a_role(api):
     related = [{"prefect.resource.id": "prefect.flow.1"}]
     error = only_error(post(api, [event_json(related=related)]))
     assert error["loc"] == ["body", 0, "related", 0]
-    assert error["msg"] == "Value error, Related Resources must include the prefect.resource.role label"
+    assert (
+        error["msg"]
+        == "Value error, Related Resources must include the prefect.resource.role label"
+    )
 
 
 def test_a_related_resource_needs_a_non_empty_role(api):
