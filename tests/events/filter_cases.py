@@ -13,9 +13,16 @@ from django.utils import timezone
 from tests.events.corpus import RUN_A
 
 ALL = {
-    "a_completed", "b_failed", "task_running", "a_heartbeat", "custom_x", "custom_y",
-    "c_old", "upper", "weird",
-}  # fmt: skip
+    "a_completed",
+    "b_failed",
+    "task_running",
+    "a_heartbeat",
+    "custom_x",
+    "custom_y",
+    "c_old",
+    "upper",
+    "weird",
+}
 FLOW_RUN_EVENTS = {"a_completed", "b_failed", "a_heartbeat", "c_old"}
 
 CASES: list[tuple[str, dict[str, Any], set[str]]] = [
@@ -33,7 +40,7 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
             "order": None,
         },
         ALL,
-    ),  # fmt: skip
+    ),
     # --- event names -------------------------------------------------------------------
     ("prefix", {"event": {"prefix": ["prefect.flow-run"]}}, FLOW_RUN_EVENTS),
     ("prefix is case-sensitive", {"event": {"prefix": ["Prefect."]}}, {"upper"}),
@@ -54,7 +61,7 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
         "prefix minus a name",
         {"event": {"prefix": ["prefect.flow-run"], "exclude_name": ["prefect.flow-run.heartbeat"]}},
         {"a_completed", "b_failed", "c_old"},
-    ),  # fmt: skip
+    ),
     ("prefix with LIKE characters is literal", {"event": {"prefix": ["weird%_"]}}, {"weird"}),
     ("underscore is not a wildcard in a prefix", {"event": {"prefix": ["weird_"]}}, set()),
     ("star is not a wildcard in a prefix", {"event": {"prefix": ["prefect.*"]}}, set()),
@@ -71,12 +78,12 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
         "label negation skips events without the label",
         {"resource": {"labels": {"prefect.resource.name": "!banana-prawn"}}},
         {"b_failed", "task_running"},
-    ),  # fmt: skip
+    ),
     (
         "label list is any of",
         {"resource": {"labels": {"prefect.resource.name": ["Apple", "add-???"]}}},
         {"b_failed", "task_running"},
-    ),  # fmt: skip
+    ),
     (
         "labels are case-sensitive",
         {"resource": {"labels": {"prefect.resource.name": "apple"}}},
@@ -94,12 +101,12 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
         "id label with wildcard",
         {"resource": {"labels": {"prefect.resource.id": "prefect.flow-run.*"}}},
         FLOW_RUN_EVENTS,
-    ),  # fmt: skip
+    ),
     (
         "negated id label",
         {"resource": {"labels": {"prefect.resource.id": "!prefect.flow-run.*"}}},
         ALL - FLOW_RUN_EVENTS,
-    ),  # fmt: skip
+    ),
     (
         "empty id label list matches nothing",
         {"resource": {"labels": {"prefect.resource.id": []}}},
@@ -120,22 +127,22 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
         "related criteria hold for one resource",
         {"related": {"role": ["tag"], "id": ["prefect.flow.f1"]}},
         set(),
-    ),  # fmt: skip
+    ),
     (
         "resources in roles",
         {"related": {"resources_in_roles": [["prefect.flow.f1", "flow"]]}},
         {"a_completed", "task_running", "a_heartbeat"},
-    ),  # fmt: skip
+    ),
     (
         "resources in roles needs the pair",
         {"related": {"resources_in_roles": [["prefect.flow.f1", "tag"]]}},
         set(),
-    ),  # fmt: skip
+    ),
     (
         "related labels",
         {"related": {"labels": {"prefect.resource.name": "etl"}}},
         {"a_completed", "task_running", "a_heartbeat"},
-    ),  # fmt: skip
+    ),
     (
         "related role label is exact",
         {"related": {"labels": {"prefect.resource.role": "deployment"}}},
@@ -156,7 +163,7 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
         "a list of related filters is ANDed",
         {"related": [{"id": ["prefect.tag.db"]}, {"id": ["prefect.tag.prod"]}]},
         {"a_completed"},
-    ),  # fmt: skip
+    ),
     ("empty related filter", {"related": {}}, ALL),
     (
         "related with empty lists",
@@ -185,7 +192,7 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
         "any resource list is ANDed",
         {"any_resource": [{"id": [RUN_A]}, {"id_prefix": ["prefect.task-run."]}]},
         {"task_running"},
-    ),  # fmt: skip
+    ),
     (
         "any resource labels on one resource",
         {
@@ -194,7 +201,7 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
             }
         },
         {"a_completed", "task_running", "a_heartbeat"},
-    ),  # fmt: skip
+    ),
     (
         "any resource labels split across resources",
         {
@@ -203,7 +210,7 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
             }
         },
         set(),
-    ),  # fmt: skip
+    ),
     # --- ids, text, time ------------------------------------------------------------------
     ("ids", {"id": {"id": ["$id:custom_x", "$id:weird"]}}, {"custom_x", "weird"}),
     ("empty id list", {"id": {"id": []}}, ALL),
@@ -242,7 +249,7 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
             "text": {"query": "etl"},
         },
         {"a_completed", "task_running"},
-    ),  # fmt: skip
+    ),
 ]
 
 

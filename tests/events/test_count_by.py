@@ -159,10 +159,28 @@ def test_counts_by_event_name_most_frequent_first_then_by_name(api):
     )
     counts = count(api, "event", {"filter": window("2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z")})
     assert counts == [
-        {"value": "b", "label": "b", "count": 2, "start_time": "2025-01-01T01:00:00Z", "end_time": "2025-01-01T03:00:00Z"},
-        {"value": "a", "label": "a", "count": 1, "start_time": "2025-01-01T02:30:00Z", "end_time": "2025-01-01T02:30:00Z"},
-        {"value": "c", "label": "c", "count": 1, "start_time": "2025-01-01T02:00:00Z", "end_time": "2025-01-01T02:00:00Z"},
-    ]  # fmt: skip
+        {
+            "value": "b",
+            "label": "b",
+            "count": 2,
+            "start_time": "2025-01-01T01:00:00Z",
+            "end_time": "2025-01-01T03:00:00Z",
+        },
+        {
+            "value": "a",
+            "label": "a",
+            "count": 1,
+            "start_time": "2025-01-01T02:30:00Z",
+            "end_time": "2025-01-01T02:30:00Z",
+        },
+        {
+            "value": "c",
+            "label": "c",
+            "count": 1,
+            "start_time": "2025-01-01T02:00:00Z",
+            "end_time": "2025-01-01T02:00:00Z",
+        },
+    ]
 
 
 def test_counts_by_resource_are_labelled_by_the_latest_name(api):

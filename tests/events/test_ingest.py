@@ -50,8 +50,15 @@ def test_returned_events_have_prefects_keys_in_order_and_a_server_received():
     event = event_json(occurred="2030-05-06T07:08:00Z", follows=str(uuid.uuid4()))
     (stored,) = store(event, received=received)
     assert list(stored) == [
-        "occurred", "event", "resource", "related", "payload", "id", "follows", "received",
-    ]  # fmt: skip
+        "occurred",
+        "event",
+        "resource",
+        "related",
+        "payload",
+        "id",
+        "follows",
+        "received",
+    ]
     assert stored["received"] == "2030-05-06T07:08:09.123456Z"
     assert stored["occurred"] == "2030-05-06T07:08:00Z"
     assert stored["follows"] == event["follows"]
@@ -113,10 +120,13 @@ def test_new_events_are_published_after_commit_only(published, django_capture_on
 def test_nothing_is_published_when_the_transaction_rolls_back(
     published, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            store(event_json("a"))
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        store(event_json("a"))
+        raise RuntimeError
     assert published == []
     assert not Event.objects.exists()
 

@@ -64,11 +64,28 @@ def test_the_clients_wait_for_flow_run_filter():
     event = corpus_events()["a_completed"]
     now = timezone.now()
     client_filter = {
-        "occurred": {"since": (now - timedelta(hours=2)).isoformat(), "until": (now + timedelta(days=365)).isoformat()},
-        "event": {"prefix": ["prefect.flow-run"], "exclude_prefix": None, "name": None, "exclude_name": None},
-        "resource": {"id": [event["resource"]["prefect.resource.id"]], "id_prefix": None, "labels": None, "distinct": False},
-        "related": None, "any_resource": None, "id": {"id": []}, "text": None, "order": "DESC",
-    }  # fmt: skip
+        "occurred": {
+            "since": (now - timedelta(hours=2)).isoformat(),
+            "until": (now + timedelta(days=365)).isoformat(),
+        },
+        "event": {
+            "prefix": ["prefect.flow-run"],
+            "exclude_prefix": None,
+            "name": None,
+            "exclude_name": None,
+        },
+        "resource": {
+            "id": [event["resource"]["prefect.resource.id"]],
+            "id_prefix": None,
+            "labels": None,
+            "distinct": False,
+        },
+        "related": None,
+        "any_resource": None,
+        "id": {"id": []},
+        "text": None,
+        "order": "DESC",
+    }
     assert event_matches(EventFilter.model_validate(client_filter), event)
     client_filter["resource"]["id"] = ["prefect.flow-run.other"]
     assert not event_matches(EventFilter.model_validate(client_filter), event)

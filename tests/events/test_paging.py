@@ -171,8 +171,15 @@ def test_the_page_json_has_prefects_shape(api):
     assert list(page) == ["events", "total", "next_page"]
     assert page["events"] == [event]
     assert list(page["events"][0]) == [
-        "occurred", "event", "resource", "related", "payload", "id", "follows", "received",
-    ]  # fmt: skip
+        "occurred",
+        "event",
+        "resource",
+        "related",
+        "payload",
+        "id",
+        "follows",
+        "received",
+    ]
 
 
 def test_wrong_methods_are_405(api):

@@ -75,7 +75,9 @@ class Command(BaseCommand):
             period = parse_period(options["older_than"]) if options["older_than"] else None
         except ValueError as error:
             raise CommandError(str(error)) from None
-        batch_size = options["batch_size"] or event_settings().vacuum_batch_size
+        batch_size = options["batch_size"]
+        if batch_size is None:
+            batch_size = event_settings().vacuum_batch_size
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         plan = retention_plan(period=period)
