@@ -22,6 +22,14 @@ from tests.events.conftest import event_json, store, tag
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
+@pytest.fixture(autouse=True)
+def _require_postgres() -> None:
+    # tests/conftest.py adds its failing fixture after collection, which pytest ignores:
+    # without this, a test whose behaviour happens to hold on SQLite would pass there.
+    if connection.vendor != "postgresql":
+        pytest.fail("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
 def run_concurrently(count: int, work: Callable[[int], Any]) -> list[Any]:
     """`work(i)` in `count` threads (each with its own connection) released together."""
     barrier = threading.Barrier(count)
