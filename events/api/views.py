@@ -16,6 +16,7 @@ from events.paging import EventPage, InvalidPageToken, events_first_page, events
 from events.schemas import EventFilter
 from events.services.ingest import events_ingest
 from flowruns.api.schemas import responses as r
+from flowruns.api.schemas.responses.errors import ErrorDetail
 from flowruns.api.wire.body import raw_json
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.errors import DetailError, RequestValidationError
@@ -33,7 +34,7 @@ def _page_response(request: Request, page: EventPage) -> Response:
 
 
 class EventViewSet(PrefectViewSet):
-    @extend_schema(request=EventList, responses={204: None, 422: r.ValidationErrorResponse})
+    @extend_schema(request=EventList, responses=r.answers({204: None}, 422))
     def create(self, request: Request) -> Response:
         """Store a batch of events: all or nothing, duplicates (by id) stored once, events
         over PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES silently dropped."""
@@ -45,9 +46,7 @@ class EventViewSet(PrefectViewSet):
     def create_with_slash(self, request: Request) -> Response:
         return self.create(request)
 
-    @extend_schema(
-        request=EventFilterBody, responses={200: EventPageOut, 422: r.ValidationErrorResponse}
-    )
+    @extend_schema(request=EventFilterBody, responses=r.answers({200: EventPageOut}, 422))
     def filter(self, request: Request) -> Response:
         """The first page of matching events (at most 50), their total and the absolute URL
         of the next page."""
@@ -58,7 +57,7 @@ class EventViewSet(PrefectViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("page-token", str, required=True)],
-        responses={200: EventPageOut, 403: r.ErrorDetail, 422: r.ValidationErrorResponse},
+        responses={**r.answers({200: EventPageOut}, 422), 403: ErrorDetail},
     )
     def filter_next(self, request: Request) -> Response:
         """The page a `next_page` URL points at; a token that does not verify is a 403."""
@@ -79,7 +78,7 @@ class EventViewSet(PrefectViewSet):
 
     @extend_schema(
         request=CountByBody,
-        responses={200: EventCountList, 422: r.ValidationErrorResponse},
+        responses=r.answers({200: EventCountList}, 422),
     )
     def count_by(self, request: Request, countable: str) -> Response:
         """Events counted by day, time bucket, event name or resource."""
