@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.set_state.helpers import (
+from tests.flowruns.api.set_state.helpers import (
     DETAIL_KEYS,
     create_run,
     history,

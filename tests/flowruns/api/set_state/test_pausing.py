@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.set_state.helpers import (
+from tests.factories import DeploymentFactory, TaskRunFactory
+from tests.flowruns.api.set_state.helpers import (
     create_run,
     deployment_run,
     iso,
@@ -15,7 +16,6 @@ from tests.api.set_state.helpers import (
     read,
     set_state,
 )
-from tests.factories import DeploymentFactory, TaskRunFactory
 
 pytestmark = pytest.mark.django_db
 

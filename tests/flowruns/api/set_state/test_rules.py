@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.set_state.helpers import (
+from tests.factories import DeploymentFactory, TaskRunFactory
+from tests.flowruns.api.set_state.helpers import (
     create_run,
     deployment_run,
     history,
@@ -18,7 +19,6 @@ from tests.api.set_state.helpers import (
     read,
     set_state,
 )
-from tests.factories import DeploymentFactory, TaskRunFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.set_state.helpers import (
+from tests.factories import FlowFactory, FlowRunFactory
+from tests.flowruns.api.set_state.helpers import (
     DETAIL_KEYS,
     STATE_KEYS,
     create_run,
@@ -20,7 +21,6 @@ from tests.api.set_state.helpers import (
     read,
     set_state,
 )
-from tests.factories import FlowFactory, FlowRunFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,15 @@ from datetime import timedelta
 
 import pytest
 
-from tests.api.set_state.helpers import create_run, history, now, parse, propose, read, set_state
+from tests.flowruns.api.set_state.helpers import (
+    create_run,
+    history,
+    now,
+    parse,
+    propose,
+    read,
+    set_state,
+)
 
 pytestmark = pytest.mark.django_db
 

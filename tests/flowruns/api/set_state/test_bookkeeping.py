@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.api.set_state.helpers import create_run, iso, parse, propose, read
+from tests.flowruns.api.set_state.helpers import create_run, iso, parse, propose, read
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from tests.factories import FlowFactory
 
 pytestmark = pytest.mark.django_db
 
-POLICY = "tests.plugins.frozen_policy.FrozenAwarePolicy"
+POLICY = "tests.orchestration.plugins.frozen_policy.FrozenAwarePolicy"
 
 
 def create_run(api, tags):
@@ -49,4 +49,4 @@ def test_force_uses_the_minimal_policy_and_bypasses_the_custom_rule(api, setting
 
 def test_a_bad_policy_path_fails_loudly():
     with pytest.raises(PolicyLoadError):
-        load_policy("tests.plugins.frozen_policy.NoSuchPolicy")
+        load_policy("tests.orchestration.plugins.frozen_policy.NoSuchPolicy")

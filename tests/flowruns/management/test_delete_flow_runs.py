@@ -20,7 +20,6 @@ from flowruns.services import flow_runs_delete
 from flowruns.services.flow_runs_delete import flow_runs_delete_matching
 from logs_app.models import Log
 from orchestration.states import TERMINAL_TYPES
-from tests.commands.helpers import Terminal
 from tests.factories import (
     DeploymentFactory,
     FlowFactory,
@@ -30,6 +29,7 @@ from tests.factories import (
     LogFactory,
     TaskRunFactory,
 )
+from tests.terminal import Terminal
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from flowruns.models import Deployment, DeploymentConcurrencyLease
-from tests.api.set_state.helpers import (
+from tests.factories import DeploymentFactory
+from tests.flowruns.api.set_state.helpers import (
     LEASE,
     create_run,
     deployment_run,
@@ -19,7 +20,6 @@ from tests.api.set_state.helpers import (
     read,
     set_state,
 )
-from tests.factories import DeploymentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from logs_app import services
 from logs_app.models import Log
-from tests.commands.helpers import Terminal
 from tests.factories import LogFactory
+from tests.terminal import Terminal
 
 pytestmark = pytest.mark.django_db
 
