@@ -17,8 +17,6 @@ TASK_RUN_KEYS = [
     "total_run_time", "estimated_run_time", "estimated_start_time_delta", "state",
 ]  # fmt: skip
 
-STATE_KEYS = ["id", "type", "name", "timestamp", "message", "data", "state_details"]
-
 POLICY_DEFAULTS = {
     "max_retries": 0,
     "retry_delay_seconds": 0.0,

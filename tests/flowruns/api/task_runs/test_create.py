@@ -10,8 +10,9 @@ import pytest
 
 from flowruns.models import TaskRun, TaskRunState
 from tests.factories import FlowFactory
+from tests.flowruns.api.set_state.helpers import STATE_KEYS
 
-from .helpers import POLICY_DEFAULTS, STATE_KEYS, TASK_RUN_KEYS, create_flow_run, create_task
+from .helpers import POLICY_DEFAULTS, TASK_RUN_KEYS, create_flow_run, create_task
 
 pytestmark = pytest.mark.django_db
 

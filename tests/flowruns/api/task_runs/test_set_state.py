@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from flowruns.models import TaskRun
+from tests.flowruns.api.set_state.helpers import STATE_KEYS
 
-from .helpers import STATE_KEYS, create_flow_run, new_task, set_state
+from .helpers import create_flow_run, new_task, set_state
 
 pytestmark = pytest.mark.django_db
 
