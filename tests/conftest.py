@@ -23,20 +23,18 @@ def on_postgres() -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if on_postgres():
         return
-    for item in items:
-        if item.get_closest_marker("postgres") is None:
-            continue
-        if REQUIRE_POSTGRES:
-            item.add_marker(pytest.mark.usefixtures("_fail_without_postgres"))
-        else:
-            item.add_marker(
-                pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
-            )
-
-
-@pytest.fixture
-def _fail_without_postgres() -> None:
-    pytest.fail("REQUIRE_POSTGRES=1 but the test database is not PostgreSQL (set DATABASE_URL)")
+    needs_postgres = [item for item in items if item.get_closest_marker("postgres") is not None]
+    if needs_postgres and REQUIRE_POSTGRES:
+        # A marker added here cannot pull in a fixture any more (fixtures are resolved at
+        # collection), so the run itself is refused: nothing PostgreSQL-only may pass unseen.
+        raise pytest.UsageError(
+            f"REQUIRE_POSTGRES=1 but the test database is {connection.vendor}; "
+            f"{len(needs_postgres)} selected tests need PostgreSQL (set DATABASE_URL)"
+        )
+    for item in needs_postgres:
+        item.add_marker(
+            pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+        )
 
 
 def pytest_report_header(config: pytest.Config) -> str:

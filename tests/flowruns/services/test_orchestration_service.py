@@ -28,12 +28,12 @@ from flowruns.services.states import flow_run_set_state, task_run_set_state
 from flowruns.services.task_runs import task_run_create
 from orchestration.policies import CoreFlowPolicy, CoreTaskPolicy
 from tests.factories import FlowFactory
-from tests.plugins.frozen_policy import FrozenAwarePolicy
+from tests.orchestration.plugins.frozen_policy import FrozenAwarePolicy
 
 pytestmark = pytest.mark.django_db
 
 CALL = OrchestrationCall()
-FROZEN = "tests.plugins.frozen_policy.FrozenAwarePolicy"
+FROZEN = "tests.orchestration.plugins.frozen_policy.FrozenAwarePolicy"
 KINDS = ["flow run", "task run"]
 
 

@@ -1,7 +1,7 @@
 """Response bodies, for the OpenAPI document only (serializers build the real ones).
 
-`tests/api/test_openapi.py` checks that each model lists exactly the keys the routes return,
-so the documentation cannot drift from the wire format. Views read the bodies routes answer
+`tests/flowruns/api/test_openapi.py` checks that each model lists exactly the keys the routes
+return, so the documentation cannot drift from the wire format. Views read the bodies routes answer
 with as `r.<Model>` and document a route's statuses with `r.answers(...)`; the models nested
 in them live in the modules of this package.
 """
