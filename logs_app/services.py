@@ -4,9 +4,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
+from django.db import transaction
 from django.utils import timezone
 
+from events.bus import publish_logs
 from flowruns.services.deletion import raw_delete
+from logs_app.api.serializers import LogSerializer
 from logs_app.models import Log
 from orchestration.ids import uuid7
 
@@ -52,4 +55,6 @@ def logs_create(*, logs: Iterable[dict[str, Any]], batch_size: int = 1000) -> in
         for item in logs
     ]
     Log.objects.bulk_create(rows, batch_size=batch_size)
+    # `/api/logs/out` subscribers, once committed (events.bus; wire form as the REST read)
+    transaction.on_commit(lambda: publish_logs(LogSerializer(rows, many=True).data))
     return len(rows)
