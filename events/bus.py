@@ -9,7 +9,9 @@ Publishing (synchronous, from Django code, after commit):
 
 Both defer to `transaction.on_commit` when called inside a transaction, never raise (a failed
 publish is logged: the data is stored, only the live stream misses it), and do nothing when
-`EVENTS_STREAM_OUT_ENABLED` is off.
+PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED is off (`events.conf`; it gates the log stream too).
+`subscribe(callback)` registers a synchronous in-process observer of published batches
+(called in the publishing thread, after commit), for tests and local hooks.
 
 Transport:
 
@@ -41,9 +43,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 
+from events.conf import event_settings
 from flowruns.api.wire.encoding import jsonable
 
 logger = logging.getLogger(__name__)
@@ -219,10 +221,34 @@ def _send(channel: str, items: list[Item]) -> None:
         logger.exception("could not publish %d items on %s", len(items), channel)
 
 
+Observer = Callable[[list[Item]], None]
+_observers: dict[str, list[Observer]] = {channel: [] for channel in CHANNELS}
+
+
+def subscribe(callback: Observer, channel: str = EVENTS) -> Callable[[], None]:
+    """Call `callback(items)` for every batch published by this process; returns the
+    unsubscribe function. (Live socket subscribers use `hub.subscribe` instead.)"""
+    _observers[channel].append(callback)
+    return lambda: _observers[channel].remove(callback) if callback in _observers[channel] else None
+
+
+def _observe(channel: str, items: list[Item]) -> None:
+    for callback in list(_observers[channel]):
+        try:
+            callback(items)
+        except Exception:
+            logger.exception("bus observer %r failed", callback)
+
+
 def _publish(channel: str, items: Iterable[Item]) -> None:
-    if not getattr(settings, "EVENTS_STREAM_OUT_ENABLED", True):
+    if not event_settings().stream_out_enabled:
         return
-    transaction.on_commit(partial(_send, channel, list(items)))
+    batch = list(items)
+    if not batch:
+        return
+    transaction.on_commit(partial(_send, channel, batch))
+    if _observers[channel]:
+        transaction.on_commit(partial(_observe, channel, batch))
 
 
 def publish_events(events: Iterable[Item]) -> None:
