@@ -31,7 +31,7 @@ def _ordering(order: EventOrder) -> list[Any]:
     return [F("occurred").desc(), F("id").desc()]
 
 
-def _after(key: Key, order: EventOrder) -> Q:
+def after_key_q(key: Key, order: EventOrder) -> Q:
     """Rows strictly after `key` in `order`; the redundant bound is the index range start."""
     occurred, event_id = key
     if order == EventOrder.ASC:
@@ -82,7 +82,7 @@ def events_page(
         return list(firsts.order_by(*ordering)[offset : offset + limit])
     rows = _matching(filter)
     if after is not None:
-        rows = rows.filter(_after(after, filter.order))
+        rows = rows.filter(after_key_q(after, filter.order))
     return list(rows.order_by(*ordering)[offset : offset + limit])
 
 

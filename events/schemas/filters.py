@@ -49,7 +49,7 @@ class EventOccurredFilter(_Filter):
     """Inclusive on both ends."""
 
     since: UTCDateTime = Field(default_factory=default_since)
-    until: UTCDateTime = Field(default_factory=timezone.now)
+    until: UTCDateTime = Field(default_factory=lambda: timezone.now())
 
 
 class EventNameFilter(_Filter):

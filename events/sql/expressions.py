@@ -130,8 +130,10 @@ class BucketIndex(Func):
         column, params = compiler.compile(self.source_expressions[0])
         # Django stores `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC); integer division truncates
         # toward zero, so times before the pivot take the other branch.
+        # strftime() would round `59.9999995` up to the next second: read the whole seconds
+        # and the microseconds separately.
         micros = (
-            f"(CAST(strftime('%%s', {column}) AS INTEGER) * 1000000"
+            f"(CAST(strftime('%%s', substr({column}, 1, 19)) AS INTEGER) * 1000000"
             f" + CAST(substr({column} || '.000000', 21, 6) AS INTEGER))"
         )
         sql = (
@@ -139,4 +141,5 @@ class BucketIndex(Func):
             f" ELSE -((%s - {micros} + %s - 1) / %s) END)"
         )
         pivot, width = self.pivot_us, self.width_us
-        return sql, [*params, pivot, *params, pivot, width, pivot, *params, width, width]
+        mp = [*params, *params]  # `micros` names the column twice
+        return sql, [*mp, pivot, *mp, pivot, width, pivot, *mp, width, width]
