@@ -19,6 +19,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
 from config.wsgi_bridge import WSGIBridge  # noqa: E402
 from events import bus  # noqa: E402
@@ -61,6 +62,9 @@ class Application:
                 return
 
     def startup(self) -> None:
+        # Import the URLconf (views, serializers, schemas) now rather than in the first request:
+        # a client that gives up on a slow first request is logged by the ASGI worker as a 500.
+        get_resolver().url_patterns  # noqa: B018
         if connections["default"].vendor == "postgresql":
             self.listener = Listener(bus.hub, connection_params())
             self.listener.start()
