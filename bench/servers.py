@@ -23,6 +23,7 @@ MODELS: dict[str, tuple[list[str], dict[str, str]]] = {
     "sync": (["config.wsgi"], {}),
     # `make serve`: the ASGI worker, HTTP through config.wsgi_bridge
     "asgi": (["-k", "asgi", "config.asgi:application"], {}),
+    "asgi-t8": (["-k", "asgi", "config.asgi:application"], {"ASGI_THREADS": "8"}),
     # the alternative measured for the decision: Django's own ASGIHandler
     # (per-request threads: persistent connections would leak, so CONN_MAX_AGE=0 as Django advises)
     "django-asgi": (["-k", "asgi", "bench.django_asgi:application"], {"DB_CONN_MAX_AGE": "0"}),

@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 class Application:
     def __init__(self) -> None:
-        self.http = WSGIBridge(threads=int(getattr(settings, "ASGI_THREADS", 8)))
+        self.http = WSGIBridge(threads=settings.ASGI_THREADS)
         self.listener: Listener | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

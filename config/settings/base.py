@@ -182,3 +182,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- ASGI server (config/asgi.py) --------------------------------------------------------------
+# Threads per worker process: HTTP requests (Django's WSGI handler) and the event sockets'
+# database work. Each thread may hold one database connection (CONN_MAX_AGE).
+ASGI_THREADS = env_int("ASGI_THREADS", 4)
+EVENTS_SOCKET_THREADS = env_int("EVENTS_SOCKET_THREADS", 2)

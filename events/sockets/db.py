@@ -26,7 +26,7 @@ _executor: ThreadPoolExecutor | None = None
 def executor() -> ThreadPoolExecutor:
     global _executor
     if _executor is None:
-        size = int(getattr(settings, "EVENTS_SOCKET_THREADS", 4))
+        size = int(settings.EVENTS_SOCKET_THREADS)
         _executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="events-db")
     return _executor
 
