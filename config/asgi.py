@@ -65,7 +65,13 @@ class Application:
         # Import the URLconf (views, serializers, schemas) now rather than in the first request:
         # a client that gives up on a slow first request is logged by the ASGI worker as a 500.
         get_resolver().url_patterns  # noqa: B018
-        if connections["default"].vendor == "postgresql":
+        vendor = connections["default"].vendor
+        if vendor == "sqlite" and int(os.environ.get("GUNICORN_WORKERS") or 1) > 1:
+            logger.warning(
+                "SQLite with several workers: /api/events/out and /api/logs/out only see what "
+                "their own worker stored. Use one worker, or PostgreSQL."
+            )
+        if vendor == "postgresql":
             self.listener = Listener(bus.hub, connection_params())
             self.listener.start()
 

@@ -4,7 +4,10 @@ import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '4200')}"
-workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8)))
+# With SQLite the live event/log streams stay inside one process (events.bus): one worker.
+_on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql", "postgis"))
+_default_workers = min(2 * multiprocessing.cpu_count() + 1, 8) if _on_postgres else 1
+workers = int(os.environ.get("GUNICORN_WORKERS", _default_workers))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
