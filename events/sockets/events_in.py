@@ -7,7 +7,9 @@ valid event (bad JSON, bad UTF-8, a validation error) is logged and skipped and 
 stays open (§3.3 recommendation). Binary frames are read as UTF-8 JSON (§3.2). Ingestion is
 idempotent on the event id, so the client's resends after a reconnect store nothing twice.
 The reader stops reading while `QUEUED` frames wait, so the websocket's own flow control
-(and the client's ping checkpoints) slow a producer down instead of growing memory.
+(and the client's ping checkpoints) slow a producer down instead of growing memory. A pong
+confirms that a frame was read, not stored: at most about `QUEUED` + 32 (gunicorn's receive
+queue) confirmed events are lost if the process dies, as in Prefect's in-memory bus.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .handshake import accept_prefect_socket
 logger = logging.getLogger(__name__)
 
 BATCH = 100
-QUEUED = 500
+QUEUED = 100
 
 
 def parse_frame(frame: str | bytes) -> EventIn | None:
