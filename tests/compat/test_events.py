@@ -80,3 +80,50 @@ def test_prefect_events_stream_prints_events_as_they_arrive(prefect: Client, tmp
     finally:
         stream.kill()
         stream.wait(timeout=10)
+
+
+def test_flow_run_watch_follows_logs_and_events_until_the_terminal_state(
+    prefect: Client, rest, tmp_path
+):
+    """`prefect flow-run watch` (what `deployment run --watch` runs): `/events/out` and
+    `/logs/out` together. The run finishes over REST, with the state event the server emits
+    for that write (events.md §7.1) sent over `/events/in`."""
+    run = rest.create_run(f"compat-watch-{uuid.uuid4().hex[:6]}", state={"type": "PENDING"})
+    out = tmp_path / "watch.out"
+    with open(out, "w") as sink:
+        watch = subprocess.Popen(
+            [str(prefect.bin / "prefect"), "--no-prompt", "flow-run", "watch", run["id"],
+             "--timeout", "120"],
+            env=prefect.env(),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        # Logs are not backfilled: write one every second until the watcher shows one.
+        deadline = time.monotonic() + 60
+        while "watched log line" not in out.read_text() and time.monotonic() < deadline:
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            line = {"name": "compat", "level": 20, "message": "watched log line",
+                    "timestamp": now, "flow_run_id": run["id"]}  # fmt: skip
+            rest.post("/logs/", [line])
+            time.sleep(1)
+        assert "watched log line" in out.read_text(), out.read_text()[-3000:]
+        rest.set_state(run["id"], "COMPLETED", force=True)
+        resource = json.dumps(
+            {
+                "prefect.resource.id": f"prefect.flow-run.{run['id']}",
+                "prefect.state-type": "COMPLETED",
+                "prefect.state-name": "Completed",
+            }
+        )
+        emitted = prefect.prefect("event", "emit", "prefect.flow-run.Completed", "-r", resource)
+        assert emitted.returncode == 0, emitted.describe()
+        watch.wait(timeout=60)
+    finally:
+        if watch.poll() is None:
+            watch.kill()
+            watch.wait(timeout=10)
+    output = out.read_text()
+    assert watch.returncode == 0, output
+    assert "finished successfully" in output

@@ -71,19 +71,25 @@ async def logs_case(nonce: str) -> dict[str, Any]:
     async with get_client() as client:
         run = await client.create_flow_run(_flow(f"compat-logs-{nonce}"), state=Pending())
         log_filter = LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id]))
+
+        async def write_logs() -> None:  # logs are not backfilled: write until one arrives
+            while True:
+                line = LogCreate(
+                    name="compat",
+                    level=20,
+                    message=f"streamed {nonce}",
+                    timestamp=datetime.now(UTC),
+                    flow_run_id=run.id,
+                )
+                await client.create_logs([line])
+                await asyncio.sleep(0.5)
+
         async with get_logs_subscriber(filter=log_filter) as subscriber:
-            await client.create_logs(
-                [
-                    LogCreate(
-                        name="compat",
-                        level=20,
-                        message=f"streamed {nonce}",
-                        timestamp=datetime.now(UTC),
-                        flow_run_id=run.id,
-                    )
-                ]
-            )
-            log = await asyncio.wait_for(subscriber.__anext__(), 20)
+            writer = asyncio.create_task(write_logs())
+            try:
+                log = await asyncio.wait_for(subscriber.__anext__(), 30)
+            finally:
+                writer.cancel()
     return {"log_message": log.message, "log_flow_run_id": str(log.flow_run_id)}
 
 

@@ -38,11 +38,31 @@ logs_create(logs=logs)
 
 
 def _subscribe_events(live, prefix: str):
+    """A live-only subscriber (no backfill), returned once a probe event went through it, so
+    that whatever arrives afterwards came through the live path."""
     ws = open_socket(live, "/events/out")
     filter_ = live_filter(event={"prefix": [prefix]})
     ws.send(json.dumps({"type": "filter", "filter": filter_, "backfill": False}))
-    ws.ping().wait(10)
-    return ws
+    with open_socket(live, "/events/in") as sender:
+        for _ in range(50):
+            sender.send(json.dumps(event(f"{prefix}.probe")))
+            try:
+                while receive_json(ws, timeout=0.3)["event"]["event"] != f"{prefix}.probe":
+                    pass
+                return ws
+            except TimeoutError:
+                continue
+    raise AssertionError("the subscription never became live")
+
+
+def _next_events(ws, count: int) -> list[dict]:
+    """The next `count` events, skipping leftover probes."""
+    found: list[dict] = []
+    while len(found) < count:
+        message = receive_json(ws)["event"]
+        if not message["event"].endswith(".probe"):
+            found.append(message)
+    return found
 
 
 def test_an_event_stored_by_another_process_reaches_the_subscriber(live):
@@ -51,7 +71,7 @@ def test_an_event_stored_by_another_process_reaches_the_subscriber(live):
     big = event(f"{name}.big", payload={"text": "ünïcode " * 4000})  # ~40 kB: chunked NOTIFY
     with _subscribe_events(live, name) as ws:
         live.manage("shell", "-c", INGEST.format(payload=json.dumps([small, big])))
-        received = [receive_json(ws)["event"] for _ in range(2)]
+        received = _next_events(ws, 2)
     assert [e["id"] for e in received] == [small["id"], big["id"]]
     assert received[1]["payload"] == big["payload"]
 
@@ -68,8 +88,14 @@ def test_a_log_stored_by_another_process_reaches_the_logs_subscriber(live):
             "timestamp": "2026-01-01T00:00:00+00:00",
             "flow_run_id": run_id,
         }
-        live.manage("shell", "-c", LOGS.format(payload=json.dumps([log])))
-        assert receive_json(ws)["log"]["message"] == "from another process"
+        for _ in range(10):  # no backfill for logs: repeat until the subscription is in place
+            live.manage("shell", "-c", LOGS.format(payload=json.dumps([log])))
+            try:
+                message = receive_json(ws, timeout=2)
+                break
+            except TimeoutError:
+                continue
+        assert message["log"]["message"] == "from another process"
 
 
 def test_every_worker_listens_and_a_lost_listener_interrupts_and_reconnects(live):
@@ -88,13 +114,14 @@ def test_every_worker_listens_and_a_lost_listener_interrupts_and_reconnects(live
         for pid in listeners():
             conn.execute("SELECT pg_terminate_backend(%s)", [pid])
     with _closed() as closed:
-        ws.recv(timeout=15)
+        while True:  # leftover probes, then the close
+            ws.recv(timeout=15)
     assert closed.code == 1013  # the client reconnects and backfills what it missed
     assert eventually(lambda: len(listeners()) == 2, timeout=20)
     with _subscribe_events(live, name) as again:
         item = event(name)
         live.manage("shell", "-c", INGEST.format(payload=json.dumps([item])))
-        assert receive_json(again)["event"]["id"] == item["id"]
+        assert _next_events(again, 1)[0]["id"] == item["id"]
 
 
 class _closed:
