@@ -29,12 +29,14 @@ migrate: $(RUNTIME_STAMP)
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 
-## Start the API with gunicorn at http://127.0.0.1:$(PORT)/api (SQLite unless DATABASE_URL is set)
+## Start the API with gunicorn at http://127.0.0.1:$(PORT)/api (SQLite unless DATABASE_URL is set):
+## one ASGI server for HTTP and the event/log websockets (config/asgi.py)
+SERVE_CMD = $(VENV)/bin/gunicorn -c config/gunicorn.conf.py -k asgi config.asgi:application
 serve: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "API:   http://127.0.0.1:$(PORT)/api   (docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/   (create a login: $(PY) manage.py createsuperuser)"
-	DJANGO_SETTINGS_MODULE=config.settings.production $(VENV)/bin/gunicorn -c config/gunicorn.conf.py config.wsgi
+	DJANGO_SETTINGS_MODULE=config.settings.production $(SERVE_CMD)
 
 ## Run the whole test suite (PostgreSQL when DATABASE_URL points at it, else SQLite)
 test: $(DEV_STAMP)

@@ -8,7 +8,10 @@ from config.env import environment
 # A bad value (GUNICORN_WORKERS=two) stops gunicorn with one line naming the variable.
 with environment() as env:
     bind = f"{env.str('HOST', '127.0.0.1')}:{env.int('PORT', 4200)}"
-    workers = env.int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8))
+    # With SQLite the live event/log streams stay inside one process (events.bus): one worker.
+    _on_postgres = env.str("DATABASE_URL", "").startswith(("postgres", "pgsql", "postgis"))
+    _default_workers = min(2 * multiprocessing.cpu_count() + 1, 8) if _on_postgres else 1
+    workers = env.int("GUNICORN_WORKERS", _default_workers)
     threads = env.int("GUNICORN_THREADS", 1)
     timeout = env.int("GUNICORN_TIMEOUT", 60)
     # Recycle workers now and then so slow leaks cannot accumulate.

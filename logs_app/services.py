@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from events.bus import publish_logs
 from flowruns.selectors.keyset import batch_span_q, keyset_batches
 from flowruns.services.deletion import BatchCallback, DeletionSummary, raw_delete
+from logs_app.api.serializers import LogSerializer
 from logs_app.models import Log
 from orchestration.ids import uuid7
 
@@ -87,4 +89,6 @@ def logs_create(*, logs: Iterable[dict[str, Any]], batch_size: int = 1000) -> in
         for item in logs
     ]
     Log.objects.bulk_create(rows, batch_size=batch_size)
+    # `/api/logs/out` subscribers, once committed (events.bus; wire form as the REST read)
+    transaction.on_commit(lambda: publish_logs(LogSerializer(rows, many=True).data))
     return len(rows)

@@ -40,6 +40,10 @@ with environment() as env:
         "ORCHESTRATION_FLOW_POLICY", "orchestration.policies.CoreFlowPolicy"
     )
     log_level = env.log_level("LOG_LEVEL", logging.INFO)
+    # ASGI server (config/asgi.py): threads per worker process for HTTP requests (Django's WSGI
+    # handler) and for the event sockets' database work. Each may hold one DB connection.
+    ASGI_THREADS = env.int("ASGI_THREADS", 4)
+    EVENTS_SOCKET_THREADS = env.int("EVENTS_SOCKET_THREADS", 2)
 
 if SECRET_KEY == DEV_SECRET_KEY:
     warnings.warn(
@@ -171,3 +175,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": log_level},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+

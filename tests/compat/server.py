@@ -1,7 +1,8 @@
 """The real server, started the way `make serve` starts it, on its own PostgreSQL database.
 
-migrate + collectstatic, then `gunicorn -c config/gunicorn.conf.py config.wsgi` with the
-production settings, bound to 127.0.0.1 on a free port. Everything has a time limit.
+migrate + collectstatic, then `gunicorn -c config/gunicorn.conf.py -k asgi config.asgi:application`
+(the command of `make serve`: HTTP and the event websockets on one port) with the production
+settings, bound to 127.0.0.1 on a free port. Everything has a time limit.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from psycopg import sql
 from .venv import REPO
 
 HOST = "127.0.0.1"
+SERVE = ["-c", "config/gunicorn.conf.py", "-k", "asgi", "config.asgi:application"]  # make serve
 _SERVER_ERROR = re.compile(r'HTTP/1\.[01]" 5\d\d ')
 MANAGE_TIMEOUT = 300
 START_TIMEOUT = 60
@@ -128,7 +130,7 @@ class LiveServer:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [str(gunicorn), "-c", "config/gunicorn.conf.py", "config.wsgi"],
+                [str(gunicorn), *SERVE],
                 cwd=REPO,
                 env=self._env(),
                 stdout=log,
@@ -144,7 +146,7 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited {self.process.returncode}:\n{self.log_tail()}")
             try:
-                with urllib.request.urlopen(f"{self.url}/api/health", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.url}/api/health", timeout=10) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):

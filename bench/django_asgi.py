@@ -1,0 +1,9 @@
+"""Django's own ASGIHandler, for bench/ab.py's `django-asgi` model only (not served)."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+application = get_asgi_application()
