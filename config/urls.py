@@ -5,6 +5,7 @@ from django.views import defaults
 
 urlpatterns = [
     path("api/", include("flowruns.api.urls")),
+    path("api/", include("events.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

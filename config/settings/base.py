@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "flowruns.apps.FlowRunsConfig",
     "logs_app.apps.LogsConfig",
+    "events.apps.EventsConfig",
 ]
 
 MIDDLEWARE = [

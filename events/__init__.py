@@ -1,0 +1,1 @@
+"""Events: Prefect's event store (ingest, filter, count, retention)."""

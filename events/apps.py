@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "events"
+    label = "events"
+    verbose_name = "Events"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.core.signals import setting_changed
+
+        from .conf import event_settings, reset
+
+        setting_changed.connect(reset, dispatch_uid="events.conf.reset")
+        # Parse the PREFECT_* settings now: a bad value stops the server from starting.
+        event_settings()

@@ -1,0 +1,1 @@
+"""Writing the event tables: daily partitions (PostgreSQL) and idempotent inserts."""

@@ -1,0 +1,141 @@
+"""Idempotent inserts into `events` and `event_resources`.
+
+`INSERT ... ON CONFLICT DO NOTHING RETURNING id` says which events were new: a resent event
+(same id, and on PostgreSQL the same `occurred`, see below) inserts nothing and returns
+nothing, so it writes no resource rows. On PostgreSQL the arbiter is the primary key
+`(occurred, id)`: a resend carries the `occurred` it was first sent with (the client keeps the
+event object and resends it verbatim), so it conflicts; the same id with another `occurred`
+would be stored twice there, and once on SQLite (whose primary key is `id`).
+
+An insert that finds no partition for a day (SQLSTATE 23514, "no partition of relation ...
+found for row") creates the partitions of the batch's days and runs again; the first attempt
+runs in a savepoint so the caller's transaction survives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, connections, transaction
+
+from events.models import Event, EventResource
+from events.schemas.event import RESOURCE_ID, RESOURCE_ROLE, ReceivedEvent
+
+from .partitions import day_of, is_partitioned, partitions_ensure
+
+EVENT_COLUMNS = (
+    "id",
+    "occurred",
+    "received",
+    "event",
+    "resource_id",
+    "resource",
+    "related",
+    "related_resource_ids",
+    "payload",
+    "follows",
+)
+RESOURCE_COLUMNS = ("event_id", "occurred", "resource_id", "resource_role", "resource")
+MAX_ROWS_PER_STATEMENT = 500
+
+
+def _chunks(rows: list[Any], width: int, connection: Any) -> list[list[Any]]:
+    max_params = getattr(connection.features, "max_query_params", None) or 999
+    size = max(1, min(MAX_ROWS_PER_STATEMENT, max_params // width))
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+def _is_missing_partition(error: IntegrityError) -> bool:
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "23514" and "no partition" in str(error)
+
+
+def _insert(
+    model: type[Any],
+    columns: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    *,
+    returning: str | None,
+    using: str,
+) -> list[Any]:
+    """One multi-row INSERT per chunk; the values of `returning` of the rows inserted."""
+    connection = connections[using]
+    fields = [model._meta.get_field(column) for column in columns]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    returned: list[Any] = []
+    for chunk in _chunks(rows, len(columns), connection):
+        sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(chunk))}"
+        if returning:
+            sql += f" ON CONFLICT DO NOTHING RETURNING {connection.ops.quote_name(returning)}"
+        params = [
+            field.get_db_prep_save(row[field.name], connection) for row in chunk for field in fields
+        ]
+        days = {day_of(row["occurred"]) for row in chunk}
+        returned.extend(_execute(sql, params, days, returning is not None, using))
+    return returned
+
+
+def _execute(sql: str, params: list[Any], days: set[Any], fetch: bool, using: str) -> list[Any]:
+    connection = connections[using]
+
+    def run() -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()] if fetch else []
+
+    if not is_partitioned(using):
+        return run()
+    try:
+        with transaction.atomic(using=using):
+            return run()
+    except IntegrityError as error:
+        if not _is_missing_partition(error):
+            raise
+    partitions_ensure(days, using=using)
+    return run()
+
+
+def events_insert_new(events: Sequence[ReceivedEvent], *, using: str = "default") -> set[UUID]:
+    """Insert the events; returns the ids of those that were not stored already."""
+    rows = [
+        {
+            "id": event.id,
+            "occurred": event.occurred,
+            "received": event.received,
+            "event": event.event,
+            "resource_id": event.resource_id,
+            "resource": event.resource,
+            "related": event.related,
+            "related_resource_ids": event.related_resource_ids,
+            "payload": event.payload,
+            "follows": event.follows,
+        }
+        for event in events
+    ]
+    inserted = _insert(Event, EVENT_COLUMNS, rows, returning="id", using=using)
+    return {value if isinstance(value, UUID) else UUID(str(value)) for value in inserted}
+
+
+def _without_id_and_role(labels: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in labels.items() if k not in (RESOURCE_ID, RESOURCE_ROLE)}
+
+
+def event_resources_insert(events: Sequence[ReceivedEvent], *, using: str = "default") -> int:
+    """One row per involved resource: the primary (role "") and each related one."""
+    rows = [
+        {
+            "event_id": event.id,
+            "occurred": event.occurred,
+            "resource_id": resource[RESOURCE_ID],
+            "resource_role": "" if index == 0 else resource[RESOURCE_ROLE],
+            "resource": _without_id_and_role(resource),
+        }
+        for event in events
+        for index, resource in enumerate([event.resource, *event.related])
+    ]
+    _insert(EventResource, RESOURCE_COLUMNS, rows, returning=None, using=using)
+    return len(rows)
