@@ -15,3 +15,14 @@ class EventsConfig(AppConfig):
         setting_changed.connect(reset, dispatch_uid="events.conf.reset")
         # Parse the PREFECT_* settings now: a bad value stops the server from starting.
         event_settings()
+        _listen_to_flowruns()
+
+
+def _listen_to_flowruns() -> None:
+    """This app imports flowruns, never the reverse: flowruns' services call these back
+    (see `flowruns.services.listeners`), in the writing transaction."""
+    from flowruns.services import listeners
+
+    from .recorder.pending import pending_replay_for_flow_run
+
+    listeners.listen_flow_run_created(pending_replay_for_flow_run)
