@@ -24,5 +24,9 @@ def _listen_to_flowruns() -> None:
     from flowruns.services import listeners
 
     from .recorder.pending import pending_replay_for_flow_run
+    from .server_events.flow_runs import flow_run_state_event_emit
+    from .server_events.flows import flow_created_emit
 
+    listeners.listen_flow_run_state_written(flow_run_state_event_emit)
+    listeners.listen_flow_created(flow_created_emit)
     listeners.listen_flow_run_created(pending_replay_for_flow_run)
