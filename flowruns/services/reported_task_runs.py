@@ -58,11 +58,11 @@ class TaskRunReport:
 
 def task_run_record_report(report: TaskRunReport) -> Recorded:
     """Upsert the reported task run and write its state, in the caller's transaction."""
+    if report.flow_run_id is not None and not _flow_run_held(report.flow_run_id):
+        return Recorded.FLOW_RUN_MISSING
     run = _locked(report)
     created = False
     if run is None:
-        if report.flow_run_id is not None and not _flow_run_held(report.flow_run_id):
-            return Recorded.FLOW_RUN_MISSING
         run, created = _insert(report)
     newer = created or run.state_timestamp is None or run.state_timestamp < report.state.timestamp
     updates = {k: v for k, v in report.fields.items() if k not in KEY_COLUMNS}
@@ -98,10 +98,12 @@ def _locked(report: TaskRunReport) -> TaskRun | None:
 
 def _flow_run_held(flow_run_id: UUID) -> bool:
     """Whether the flow run exists. On PostgreSQL it is also locked FOR KEY SHARE until
-    commit: the foreign key is checked only at commit (Django makes it DEFERRABLE INITIALLY
-    DEFERRED), so without the lock a concurrent delete of the run would fail the whole
-    ingesting transaction then. KEY SHARE blocks deletes only; other reports of the same
-    flow run share it."""
+    commit, before the task run is locked (the order deletion and orchestration take them
+    in: flow run, then its task runs). Foreign keys are checked only at commit (Django makes
+    them DEFERRABLE INITIALLY DEFERRED): without the lock, a deletion of the flow run racing
+    this transaction would fail at commit, whichever commits second — this one over a new
+    task run, or the deletion over a state row it could not see yet. KEY SHARE blocks only
+    deletes and FOR UPDATE; reports of the same flow run share it."""
     if connection.vendor != "postgresql":
         return FlowRun.objects.filter(pk=flow_run_id).exists()
     table = connection.ops.quote_name(FlowRun._meta.db_table)
