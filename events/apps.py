@@ -9,10 +9,13 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core.signals import setting_changed
+        from django.db.backends.signals import connection_created
 
         from .conf import event_settings, reset
+        from .sql.expressions import register_sqlite_functions
 
         setting_changed.connect(reset, dispatch_uid="events.conf.reset")
+        connection_created.connect(register_sqlite_functions, dispatch_uid="events.sqlite")
         # Parse the PREFECT_* settings now: a bad value stops the server from starting.
         event_settings()
         _listen_to_flowruns()

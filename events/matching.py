@@ -6,8 +6,8 @@ including `occurred` within `[since, until]` and `related`, which Prefect's matc
 `resource.distinct` is a property of a result set, not of one event: it is ignored here.
 
 Text search reads the same text the SQL does (name, then the JSON of resource, related and
-payload, lower-cased). Terms that span JSON punctuation may differ from PostgreSQL, whose
-`jsonb` text orders keys by length; SQLite lower-cases ASCII only.
+payload, lower-cased). A term spanning two JSON keys may differ on PostgreSQL, whose `jsonb`
+text orders keys by length (SQLite keeps the text as stored, which is what this reads).
 """
 
 from __future__ import annotations

@@ -18,6 +18,17 @@ from django.db.models.sql.compiler import SQLCompiler
 from events.patterns import split_negation, to_glob, to_like
 
 _SQL = tuple[str, list[Any]]
+SQLITE_LOWER = "events_lower"
+
+
+def register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """`connection_created` receiver: Python's case folding for the text search."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_LOWER, 1, _lower, deterministic=True)
+
+
+def _lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
 
 
 class _VendorLookup(Lookup):
@@ -95,18 +106,22 @@ class SearchText(Func):
     def _joined(self, compiler: Any, cast: str) -> Any:
         parts: list[str] = []
         params: list[Any] = []
-        for index, source in enumerate(self.source_expressions):
+        for source in self.source_expressions:
             sql, source_params = compiler.compile(source)
-            parts.append(sql if index == 0 else f"{sql}{cast}")
+            parts.append(f"{sql}{cast}")
             params.extend(source_params)
-        joined = " || ' ' || ".join(parts)
-        return f"lower({joined})", params
+        return " || ' ' || ".join(parts), params
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self._joined(compiler, "::text")
+        # `event` has the "C" collation, under which lower() folds ASCII only.
+        joined, params = self._joined(compiler, '::text COLLATE "default"')
+        return f"lower({joined})", params
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self._joined(compiler, "")
+        # SQLite's lower() folds ASCII only; events_lower is Python's str.lower, as the
+        # in-memory matcher uses (registered by events.apps on every SQLite connection).
+        joined, params = self._joined(compiler, "")
+        return f"{SQLITE_LOWER}({joined})", params
 
 
 class BucketIndex(Func):

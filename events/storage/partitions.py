@@ -29,7 +29,7 @@ from django.db import connections, transaction
 
 TABLES = ("events", "event_resources")
 _SUFFIX = re.compile(r"_p(\d{4})(\d{2})(\d{2})$")
-# pg_advisory_xact_lock key shared by every process creating or dropping partitions.
+# pg_advisory_xact_lock key taken by every transaction creating partitions.
 LOCK_KEY = 0x6576656E7473
 
 
@@ -138,7 +138,8 @@ def partitions_drop(
             continue
         with transaction.atomic(using=using), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}")
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            # No advisory lock here: an ingesting transaction holding a lock on `events` may
+            # be waiting for it in `partitions_ensure`, and this DROP waits for that one.
             quoted = ", ".join(connection.ops.quote_name(name) for name in names)
             cursor.execute(f"DROP TABLE IF EXISTS {quoted}")
         dropped.append(day)

@@ -69,7 +69,7 @@ def corpus_events() -> dict[str, dict[str, Any]]:
             "custom.event",
             occurred=ago(10),
             resource={"prefect.resource.id": "my.resource.x", "env": "prod", "team": "data"},
-            payload={"n": 5, "note": "Café au lait"},
+            payload={"n": 5, "note": "Café au lait", "place": "ÉCOLE"},
         ),
         "custom_y": event_json(
             "custom.event",

@@ -217,6 +217,7 @@ CASES: list[tuple[str, dict[str, Any], set[str]]] = [
     ("text", {"text": {"query": "timeout"}}, {"b_failed"}),
     ("text ignores case", {"text": {"query": "TIMEOUT"}}, {"b_failed"}),
     ("text non-ascii", {"text": {"query": "café"}}, {"custom_x"}),
+    ("text folds non-ascii case", {"text": {"query": "école"}}, {"custom_x"}),
     ("text terms are ORed", {"text": {"query": "apple banana"}}, {"a_completed", "b_failed"}),
     (
         "text exclusion",

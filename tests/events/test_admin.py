@@ -82,3 +82,18 @@ def test_nothing_can_be_added_changed_or_deleted(admin_client):
     assert admin_client.get(f"{EVENTS}add/").status_code == 403
     assert admin_client.post(f"{EVENTS}{event['id']}/delete/").status_code == 403
     assert "Save" not in admin_client.get(f"{EVENTS}{event['id']}/change/").content.decode()
+
+
+def test_a_big_table_is_never_counted_in_full(admin_client, monkeypatch):
+    from django.db import connection
+
+    from events.admin import EventPaginator
+
+    monkeypatch.setattr(EventPaginator, "max_rows", 3)
+    store(*(event_json(f"e{i}") for i in range(6)))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE events")
+    page = admin_client.get(EVENTS).content.decode()
+    expected = "about 6" if connection.vendor == "postgresql" else "more than 3"
+    assert expected in page

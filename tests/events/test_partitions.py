@@ -4,12 +4,15 @@ REQUIRE_POSTGRES=1 on SQLite (see tests/conftest.py)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from events.models import Event, EventResource
@@ -17,6 +20,36 @@ from events.storage.partitions import partition_name, partitions_ensure, partiti
 from tests.events.conftest import event_json, store, tag
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres() -> None:
+    # tests/conftest.py adds its failing fixture after collection, which pytest ignores:
+    # without this, a test whose behaviour happens to hold on SQLite would pass there.
+    if connection.vendor != "postgresql":
+        pytest.fail("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+def run_concurrently(count: int, work: Callable[[int], Any]) -> list[Any]:
+    """`work(i)` in `count` threads (each with its own connection) released together."""
+    barrier = threading.Barrier(count)
+    results: list[Any] = [None] * count
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as exc:
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
 
 
 def days(table: str = "events") -> set[date]:
@@ -124,3 +157,26 @@ def test_the_dry_run_estimates_what_dropping_would_free():
     assert "Would drop partitions of:" in out.getvalue()
     assert "MB)" in out.getvalue()
     assert Event.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_ingests_create_a_new_days_partitions_once_and_resends_store_once():
+    """Twenty threads send events (half of them the same event) for a day with no partition."""
+    day = date(2033, 3, 3)
+    shared = event_json("shared", occurred="2033-03-03T08:00:00Z")
+
+    def send(i: int) -> int:
+        event = shared if i % 2 else event_json(f"own {i}", occurred="2033-03-03T09:00:00Z")
+        return len(store(event))
+
+    try:
+        results = run_concurrently(20, send)
+        assert not [r for r in results if isinstance(r, Exception)], results
+        assert sum(results) == 11  # ten distinct events, and the shared one once
+        assert Event.objects.filter(event="shared").count() == 1
+        assert EventResource.objects.count() == 11
+        assert day in days("events") and day in days("event_resources")
+    finally:
+        with connection.cursor() as cursor:
+            names = [partition_name(table, day) for table in ("events", "event_resources")]
+            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(names)}")
