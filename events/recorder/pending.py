@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from pydantic import ValidationError
 
 from events.conf import event_settings
 from events.models import PendingTaskRunEvent
@@ -86,8 +87,13 @@ def _taken() -> QuerySet[PendingTaskRunEvent]:
 def _replay(rows: Iterable[PendingTaskRunEvent]) -> None:
     done = []
     for row in rows:
-        outcome = task_run_event_record(ReceivedEvent.model_validate(row.event))
-        if outcome is not Recorded.FLOW_RUN_MISSING:  # e.g. the run was deleted again
-            done.append(row.pk)
+        done.append(row.pk)
+        try:
+            event = ReceivedEvent.model_validate(row.event)
+        except ValidationError as error:  # e.g. the event limits were lowered since
+            logger.warning("Dropping task-run event %s: %s", row.pk, error.errors()[0]["msg"])
+            continue
+        if task_run_event_record(event) is Recorded.FLOW_RUN_MISSING:  # deleted again
+            done.pop()
     if done:
         PendingTaskRunEvent.objects.filter(pk__in=done).delete()

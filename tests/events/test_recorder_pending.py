@@ -151,3 +151,18 @@ def test_events_of_a_deleted_flow_run_wait_and_do_not_fail(settings):
 
     assert not TaskRun.objects.exists()
     assert PendingTaskRunEvent.objects.count() == 2
+
+
+def test_a_parked_event_that_no_longer_validates_is_dropped_with_a_warning(settings, caplog):
+    flow_run_id = uuid.uuid4()
+    ingest(
+        task_run_event("Pending", task_run_id=uuid.uuid4(), flow_run_id=flow_run_id, occurred=T0)
+    )
+    settings.PREFECT_SERVER_EVENTS_MAXIMUM_RELATED_RESOURCES = "1"  # it has three
+
+    with caplog.at_level(logging.WARNING, logger="events.recorder"):
+        create_flow_run(flow_run_id)
+
+    assert not PendingTaskRunEvent.objects.exists()
+    assert not TaskRun.objects.exists()
+    assert "maximum number of related resources" in caplog.records[-1].getMessage()
