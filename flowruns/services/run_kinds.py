@@ -1,8 +1,9 @@
 """The two kinds of run the one write path serves, and what each tells the engine.
 
-A `RunKind` names the run and state models, the policy settings, and how to build the facts
-the rules of that kind read: the run's own columns, and its surroundings — the deployment and
-the slot store for a flow run, the flow run it belongs to for a task run.
+A `RunKind` names the run and state models, the policy settings, how to build the facts the
+rules of that kind read — the run's own columns, and its surroundings: the deployment and the
+slot store for a flow run, the flow run it belongs to for a task run — and whom to tell of a
+state written for it (`services.listeners`: a flow run's states become events).
 """
 
 from __future__ import annotations
