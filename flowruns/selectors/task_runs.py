@@ -34,3 +34,7 @@ def task_run_states(task_run_id: UUID) -> QuerySet[TaskRunState]:
     """A task run's state history, oldest first (served by the unique (task_run, timestamp)
     index)."""
     return TaskRunState.objects.filter(task_run_id=task_run_id).order_by("timestamp")
+
+
+def task_run_state_get(state_id: UUID) -> TaskRunState | None:
+    return TaskRunState.objects.filter(pk=state_id).first()

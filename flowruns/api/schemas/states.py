@@ -72,3 +72,9 @@ class FlowRunStatesQuery(BaseModel):
     """The query parameters of `GET /flow_run_states/`."""
 
     flow_run_id: UUID
+
+
+class TaskRunStatesQuery(BaseModel):
+    """The query parameters of `GET /task_run_states/`."""
+
+    task_run_id: UUID
