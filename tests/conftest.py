@@ -8,10 +8,13 @@ PostgreSQL is an error rather than a silent skip.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
+
+from events.storage.inserts import known_partitions_forget
 
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 
@@ -40,6 +43,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_report_header(config: pytest.Config) -> str:
     settings = connection.settings_dict
     return f"database: {connection.vendor} ({settings.get('NAME')})"
+
+
+@pytest.fixture(autouse=True)
+def _forget_event_partitions() -> Iterator[None]:
+    """Tests roll back the partitions that on-commit callbacks they ran took as committed."""
+    yield
+    known_partitions_forget()
 
 
 @pytest.fixture

@@ -74,7 +74,8 @@ def events_ingest(
     accepted = _accepted(events, received or timezone.now())
     if not accepted:
         return []
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (a state write): a failure fails it whole.
+    with transaction.atomic(savepoint=False):
         new_ids = events_insert_new(accepted)
         stored = [event for event in accepted if event.id in new_ids]
         if not stored:

@@ -9,12 +9,15 @@ would be stored twice there, and once on SQLite (whose primary key is `id`).
 
 An insert that finds no partition for a day (SQLSTATE 23514, "no partition of relation ...
 found for row") creates the partitions of the batch's days and runs again; the first attempt
-runs in a savepoint so the caller's transaction survives it.
+runs in a savepoint so the caller's transaction survives it. Once an insert into a day's
+partition has committed in this process, later inserts for that day (today or later) skip the
+savepoint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -89,14 +92,32 @@ def _execute(sql: str, params: list[Any], days: set[Any], fetch: bool, using: st
 
     if not is_partitioned(using):
         return run()
+    if _known(days):
+        return run()  # the common case: today's partition exists, no savepoint needed
     try:
         with transaction.atomic(using=using):
-            return run()
+            rows = run()
     except IntegrityError as error:
         if not _is_missing_partition(error):
             raise
-    partitions_ensure(days, using=using)
-    return run()
+        partitions_ensure(days, using=using)
+        rows = run()
+    # Known only once committed: a rolled-back transaction may have created the partition.
+    transaction.on_commit(lambda: _KNOWN_DAYS.update(days), using=using)
+    return rows
+
+
+# Days from today on whose partitions this process has inserted into. Retention only drops days
+# older than its period, so these stay valid; older days always take the savepoint path.
+_KNOWN_DAYS: set[date] = set()
+
+
+def _known(days: set[date]) -> bool:
+    today = datetime.now(UTC).date()
+    for day in list(_KNOWN_DAYS):
+        if day < today:
+            _KNOWN_DAYS.discard(day)
+    return bool(days) and all(day >= today and day in _KNOWN_DAYS for day in days)
 
 
 def events_insert_new(events: Sequence[ReceivedEvent], *, using: str = "default") -> set[UUID]:
@@ -139,3 +160,8 @@ def event_resources_insert(events: Sequence[ReceivedEvent], *, using: str = "def
     ]
     _insert(EventResource, RESOURCE_COLUMNS, rows, returning=None, using=using)
     return len(rows)
+
+
+def known_partitions_forget() -> None:
+    """Forget which partitions exist (tests roll back what they pretended to commit)."""
+    _KNOWN_DAYS.clear()

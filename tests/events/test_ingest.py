@@ -143,9 +143,8 @@ def test_stream_out_disabled_publishes_nothing(
     published, settings, django_capture_on_commit_callbacks
 ):
     settings.PREFECT_API_EVENTS_STREAM_OUT_ENABLED = "false"
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         store(event_json())
-    assert callbacks == []
     assert published == []
     assert Event.objects.count() == 1
 
