@@ -297,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         for db, ours in ((args.ours_db, True), (args.prefect_db, False)):
             setup.delete_bench_runs(db, ours=ours)
     document["finished_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+    document["machine"]["loadavg_at_end"] = os.getloadavg()
     out = (
         Path(args.json)
         if args.json
