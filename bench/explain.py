@@ -2,11 +2,16 @@
 """Show the SQL behind each read scenario of bench/load.py and its query plans.
 
     .venv/bin/python bench/explain.py [--analyze] [--only filter,count]
+    .venv/bin/python bench/explain.py --analyze --compare "like_,count COMPLETED"
 
 Each request goes through the real URL routing, view and serializer in-process (Django's
 test client, against the configured database, no test database), every SQL statement it runs
 is captured, then each SELECT is shown with `EXPLAIN` (PostgreSQL: `EXPLAIN (ANALYZE,
 BUFFERS)` with --analyze; SQLite: `EXPLAIN QUERY PLAN`). Nothing is written.
+
+`--compare` takes the requests of bench/compare.py's shapes instead (names matched by
+substring; `--compare all` for every read shape), with the facts (flows, ids, time range)
+looked up in the configured database, which must hold the reference data.
 """
 
 from __future__ import annotations
@@ -48,10 +53,32 @@ REQUESTS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
 }
 
 
+def compare_requests(database: str, names: str) -> dict[str, tuple[str, str, Any]]:
+    """The first request of each chosen read shape of bench/compare.py, for this database."""
+    from bench.compare_setup import table_facts
+    from bench.compare_shapes import SHAPES, Facts
+
+    found = table_facts(database)
+    facts = Facts(**{k: v for k, v in found.items() if k != "runs"})
+    wanted = None if names == "all" else names.split(",")
+    out = {}
+    for shape in SHAPES:
+        if shape.write or (wanted and not any(w in shape.name for w in wanted)):
+            continue
+        call = shape.build(facts)(0)
+        out[shape.name] = (
+            call.method,
+            "/api" + call.path,
+            call.body.decode() if call.body else None,
+        )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--analyze", action="store_true", help="run the queries (PostgreSQL)")
     parser.add_argument("--only", help="comma list of request names (substring match)")
+    parser.add_argument("--compare", help="comma list of bench/compare.py shapes, or all")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
     import django
@@ -65,7 +92,10 @@ def main() -> None:
     run_id = FlowRun.objects.order_by().values_list("id", flat=True).first()
     client = Client()
     wanted = args.only.split(",") if args.only else None
-    for label, (method, path, body) in REQUESTS.items():
+    requests = REQUESTS
+    if args.compare:
+        requests = compare_requests(connection.settings_dict["NAME"], args.compare)
+    for label, (method, path, body) in requests.items():
         if wanted and not any(w in label for w in wanted):
             continue
         captured: list[tuple[str, Any]] = []
@@ -79,7 +109,8 @@ def main() -> None:
             if method == "GET":
                 response = client.get(path.format(id=run_id))
             else:
-                response = client.post(path, json.dumps(body), content_type="application/json")
+                data = body if isinstance(body, str) else json.dumps(body)
+                response = client.post(path, data, content_type="application/json")
         elapsed = (time.perf_counter() - started) * 1000
         print("=" * 100)
         print(f"{label}: HTTP {response.status_code}, {len(captured)} queries, {elapsed:.0f} ms")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 import time
 from bisect import bisect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 
 from .bookkeeping import bookkeeping
@@ -52,16 +52,7 @@ class RunFactory:
         self.flow_cum = list(accumulate(1 / (i + 1) for i in range(len(flows))))
 
     def batches(self, runs: int, size: int, timings: dict[str, float]) -> Iterator[Batch]:
-        """`runs` runs in batches of `size`; adds the time spent to timings["generate"]."""
-        done = 0
-        while done < runs:
-            started = time.perf_counter()
-            batch = Batch()
-            for _ in range(min(size, runs - done)):
-                self.add_run(batch)
-            done += len(batch.runs)
-            timings["generate"] = timings.get("generate", 0.0) + time.perf_counter() - started
-            yield batch
+        return batched(self.add_run, runs, size, timings)
 
     def add_run(self, batch: Batch) -> None:
         draw = self.draw
@@ -117,3 +108,18 @@ class RunFactory:
                 stop=stop,
                 flow_name=flow.name,
             )
+
+
+def batched(
+    add_run: Callable[[Batch], None], runs: int, size: int, timings: dict[str, float]
+) -> Iterator[Batch]:
+    """`runs` runs in batches of `size`; adds the time spent to timings["generate"]."""
+    done = 0
+    while done < runs:
+        started = time.perf_counter()
+        batch = Batch()
+        for _ in range(min(size, runs - done)):
+            add_run(batch)
+        done += len(batch.runs)
+        timings["generate"] = timings.get("generate", 0.0) + time.perf_counter() - started
+        yield batch

@@ -21,6 +21,8 @@ from django.db import connection, transaction
 from flowruns.models import Deployment, Flow, WorkPool, WorkQueue
 
 from .generate import RunFactory
+from .mix import REFERENCE_FLOWS
+from .reference import ReferenceRunFactory
 from .rows import DeploymentSpec, FlowSpec
 from .tables import seeded_tables
 from .writers import PostgresWriter, SqliteWriter, say, set_output
@@ -82,6 +84,15 @@ def reference_data(flow_count: int) -> list[FlowSpec]:
     return specs
 
 
+def reference_flows() -> list[FlowSpec]:
+    """The reference profile's flows, `seed-flow-0..9`, as the Prefect seed script makes them."""
+    specs = []
+    for name in REFERENCE_FLOWS:
+        flow, _ = Flow.objects.get_or_create(name=name, defaults={"tags": []})
+        specs.append(FlowSpec(id=flow.id, name=name, versions=(), deployments=(), parameters=()))
+    return specs
+
+
 def prefetched(batches: Iterator[T], depth: int = 2) -> Iterator[T]:
     """Produce the next batches in a thread while the caller writes the current one: the
     database parses COPY data on the other core while Python builds rows here."""
@@ -115,8 +126,14 @@ def seed(
     keep_indexes: bool = False,
     random_seed: int | None = None,
     write: Callable[[str], object] | None = None,
+    profile: str = "default",
+    anchor_us: int | None = None,
 ) -> dict[str, int]:
-    """Insert `runs` flow runs (with states, task runs and logs) and return rows per table."""
+    """Insert `runs` flow runs (with states, task runs and logs) and return rows per table.
+
+    `profile="reference"` makes the Prefect comparison's data set instead (reference.py:
+    10 flows, one state per run; the other shape options do not apply), its 30-day window
+    ending at `anchor_us` (default: now)."""
     if write is not None:
         set_output(write)
     tables = seeded_tables()
@@ -127,17 +144,33 @@ def seed(
         writer = SqliteWriter(connection, tables)
     else:
         raise SystemExit(f"unsupported database vendor {connection.vendor!r}")
-    say(f"seeding {runs:,} runs into {connection.vendor} {connection.settings_dict['NAME']}")
-
-    factory = RunFactory(
-        flows=reference_data(flows),
-        now_us=time.time_ns() // 1000,
-        states_per_run=states_per_run,
-        task_runs_per_run=task_runs_per_run,
-        logs_per_run=logs_per_run,
-        rng=random.Random(random_seed),
-        total_runs=runs,
+    say(
+        f"seeding {runs:,} runs ({profile} profile) into {connection.vendor} "
+        f"{connection.settings_dict['NAME']}"
     )
+
+    now_us = time.time_ns() // 1000
+    factory: RunFactory | ReferenceRunFactory
+    if profile == "reference":
+        factory = ReferenceRunFactory(
+            flows=reference_flows(),
+            now_us=now_us,
+            anchor_us=now_us if anchor_us is None else anchor_us,
+            rng=random.Random(random_seed),
+            total_runs=runs,
+        )
+    elif profile == "default":
+        factory = RunFactory(
+            flows=reference_data(flows),
+            now_us=now_us,
+            states_per_run=states_per_run,
+            task_runs_per_run=task_runs_per_run,
+            logs_per_run=logs_per_run,
+            rng=random.Random(random_seed),
+            total_runs=runs,
+        )
+    else:
+        raise SystemExit(f"unknown seeding profile {profile!r}")
     counts = dict.fromkeys((t.name for t in tables), 0)
     timings = {"generate": 0.0, "write": 0.0}
     started = time.perf_counter()

@@ -49,3 +49,20 @@ LOG_LINES = (
     (30, "Retrying request after HTTP 503 (attempt {n})"),
     (40, "Validation failed for {n} records"),
 )
+
+# The reference workload of the Prefect comparison (bench/compare.py), the same distribution
+# as /work/shared/bench/seed_prefect_flow_runs.sql: one state row per run, 10 flows, no
+# deployments. State counts are exact (shares of the runs, dealt in random order).
+REFERENCE_MIX = (
+    (COMPLETED, 0.60),
+    (FAILED, 0.15),
+    (SCHEDULED, 0.10),
+    (CANCELLED, 0.05),
+    (CRASHED, 0.05),
+    (RUNNING, 0.03),
+    (PENDING, 0.02),
+)
+REFERENCE_FLOWS = tuple(f"seed-flow-{k}" for k in range(10))
+REFERENCE_TEAMS = tuple(f"team-{k}" for k in range(10))
+REFERENCE_PROD_SHARE = 0.5  # "env:prod", else "env:dev"
+REFERENCE_HIGH_SHARE = 0.3  # "priority:high" as a third tag

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from flowruns.seeding.load import seed
+
+# The options that shape the default profile's data; the reference profile fixes them.
+SHAPE_DEFAULTS = {"flows": 20, "states_per_run": 3, "task_runs_per_run": 0, "logs_per_run": 0}
 
 
 class Command(BaseCommand):
     help = (
         "Insert realistic flows, deployments and flow runs in every state, with state "
         "histories, tags, task runs and logs. PostgreSQL loads with COPY (indexes rebuilt "
-        "afterwards); SQLite with batched inserts."
+        "afterwards); SQLite with batched inserts. `--profile reference` makes the data set "
+        "of the Prefect comparison instead (bench/README.md)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--runs", type=int, default=1000, help="flow runs to insert")
-        parser.add_argument("--flows", type=int, default=20, help="flows to spread them over")
-        parser.add_argument("--states-per-run", type=int, default=3, help="history length")
-        parser.add_argument("--task-runs-per-run", type=int, default=0)
-        parser.add_argument("--logs-per-run", type=int, default=0)
+        parser.add_argument(
+            "--profile",
+            choices=("default", "reference"),
+            default="default",
+            help="reference: 10 flows, one state row per run, the comparison's state mix",
+        )
+        parser.add_argument(
+            "--anchor",
+            default=None,
+            help="reference profile: end of the 30-day window (ISO 8601; default now)",
+        )
+        parser.add_argument("--flows", type=int, help="flows to spread them over (20)")
+        parser.add_argument("--states-per-run", type=int, help="history length (3)")
+        parser.add_argument("--task-runs-per-run", type=int, help="(0)")
+        parser.add_argument("--logs-per-run", type=int, help="(0)")
         parser.add_argument("--batch-size", type=int, default=10000)
         parser.add_argument("--truncate", action="store_true", help="empty the run tables first")
         parser.add_argument(
@@ -32,24 +48,45 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None, help="random seed (repeatable)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for name in ("runs", "task_runs_per_run", "logs_per_run"):
-            if options[name] < 0:
-                self.stderr.write(f"--{name.replace('_', '-')} must be >= 0")
-                raise SystemExit(2)
-        if options["flows"] < 1 or options["batch_size"] < 1 or options["states_per_run"] < 1:
-            self.stderr.write("--flows, --batch-size and --states-per-run must be >= 1")
-            raise SystemExit(2)
+        given = [name for name in SHAPE_DEFAULTS if options.get(name) is not None]
+        if options["profile"] == "reference" and given:
+            names = ", ".join(f"--{name.replace('_', '-')}" for name in given)
+            self._refuse(f"{names}: the reference profile fixes the data's shape")
+        if options["profile"] != "reference" and options.get("anchor") is not None:
+            self._refuse("--anchor only applies to --profile reference")
+        shape = {
+            name: default if options.get(name) is None else options[name]
+            for name, default in SHAPE_DEFAULTS.items()
+        }
+        if options["runs"] < 0 or shape["task_runs_per_run"] < 0 or shape["logs_per_run"] < 0:
+            self._refuse("--runs, --task-runs-per-run and --logs-per-run must be >= 0")
+        if shape["flows"] < 1 or options["batch_size"] < 1 or shape["states_per_run"] < 1:
+            self._refuse("--flows, --batch-size and --states-per-run must be >= 1")
+        anchor = self._anchor(options.get("anchor"))
         counts = seed(
             runs=options["runs"],
-            flows=options["flows"],
-            states_per_run=options["states_per_run"],
-            task_runs_per_run=options["task_runs_per_run"],
-            logs_per_run=options["logs_per_run"],
+            **shape,
             batch_size=options["batch_size"],
             truncate=options["truncate"],
             keep_indexes=options["keep_indexes"],
             random_seed=options["seed"],
             write=self.stdout.write,
+            profile=options["profile"],
+            anchor_us=None if anchor is None else int(anchor.timestamp() * 1_000_000),
         )
         total = sum(counts.values())
         self.stdout.write(self.style.SUCCESS(f"seeded {total:,} rows"))
+
+    def _anchor(self, value: str | datetime | None) -> datetime | None:
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                self._refuse(f"--anchor {value!r} is not an ISO 8601 date-time")
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)  # naive: taken as UTC
+        return value
+
+    def _refuse(self, message: str) -> NoReturn:
+        self.stderr.write(message)
+        raise SystemExit(2)
