@@ -43,6 +43,8 @@ class EventSettings:
     retention_overrides: dict[str, timedelta]
     # Ours: how many days ahead of today the maintenance command keeps partitions ready.
     partitions_ahead_days: int
+    # Ours: how long a task-run event waits for its flow run to appear (spec §6.5).
+    pending_task_run_ttl: timedelta
 
 
 def _raw(name: str, aliases: tuple[str, ...]) -> str | None:
@@ -81,6 +83,13 @@ def _bool(raw: str) -> bool:
     if value in {"0", "false", "no", "off"}:
         return False
     raise ValueError("must be true or false")
+
+
+def _seconds_at_least_30(raw: str) -> timedelta:
+    value = float(raw)
+    if not value >= 30:
+        raise ValueError("must be a number of seconds, at least 30")
+    return timedelta(seconds=value)
 
 
 def parse_duration(raw: str) -> timedelta:
@@ -161,6 +170,9 @@ def event_settings() -> EventSettings:
             _overrides,
         ),
         partitions_ahead_days=_read("EVENTS_PARTITIONS_AHEAD_DAYS", 3, _positive_int),
+        pending_task_run_ttl=_read(
+            "EVENTS_PENDING_TASK_RUN_TTL_SECONDS", timedelta(minutes=10), _seconds_at_least_30
+        ),
     )
 
 

@@ -76,3 +76,27 @@ class EventResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_id} ({self.resource_role or 'primary'})"
+
+
+class PendingTaskRunEvent(models.Model):
+    """A client task-run event whose flow run did not exist when it arrived (spec §6.5).
+
+    The event itself is stored in `events` as usual; this row keeps it for the task-run
+    recorder, which records it when the flow run is created (or an ingestion finds that it
+    exists), or drops it, with a warning, once it is older than
+    EVENTS_PENDING_TASK_RUN_TTL_SECONDS. The table is empty but for such stragglers."""
+
+    id = models.UUIDField(primary_key=True, editable=False)  # the event's id
+    flow_run_id = models.UUIDField()
+    event = models.JSONField(encoder=UnicodeJSONEncoder)  # the ReceivedEvent JSON (§2.2)
+    received = models.DateTimeField()
+
+    class Meta:
+        db_table = "pending_task_run_event"
+        indexes = [
+            models.Index(fields=["flow_run_id"], name="ix_pending_tr_event__flow_run"),
+            models.Index(fields=["received"], name="ix_pending_tr_event__received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event.get('event', '?')} for flow run {self.flow_run_id}"

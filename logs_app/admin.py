@@ -18,11 +18,12 @@ from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from flowruns.admin.base import ReadOnlyAdmin
 from flowruns.admin.filters import TextInputFilter, TimeRangeFilter
+from flowruns.admin.run_logs import register_task_run_logs
 from flowruns.filters.compile import log_filter_q
 from flowruns.filters.schemas import (
     LogFilter,
@@ -155,3 +156,36 @@ class LogAdmin(ReadOnlyAdmin):
             return "-"
         url = reverse("admin:flowruns_flowrun_change", args=[obj.flow_run_id])
         return format_html('<a href="{}">{}</a>', url, obj.flow_run_id)
+
+
+def task_run_log_lines(task_run_id: UUID, limit: int) -> SafeString:
+    """The first `limit` log lines of a task run as a small table, for its admin page (one
+    query on the `task_run_id` index)."""
+    logs = list(
+        Log.objects.filter(task_run_id=task_run_id)
+        .only("timestamp", "level", "message")
+        .order_by("timestamp", "id")[:limit]
+    )
+    if not logs:
+        return format_html('<p class="task-run-log-lines">{}</p>', "No logs.")
+    rows = format_html_join(
+        "",
+        '<tr><td style="white-space:nowrap">{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                log.timestamp.astimezone(UTC).strftime("%H:%M:%S.%f")[:-3],
+                level_name(log.level),
+                log.message
+                if len(log.message) <= MESSAGE_CHARS
+                else log.message[:MESSAGE_CHARS] + "…",
+            )
+            for log in logs
+        ),
+    )
+    caption = f"first {len(logs)} lines" if len(logs) == limit else f"{len(logs)} lines"
+    return format_html(
+        '<table class="task-run-log-lines"><caption>{}</caption>{}</table>', caption, rows
+    )
+
+
+register_task_run_logs(task_run_log_lines)

@@ -175,4 +175,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": log_level},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -59,3 +60,11 @@ def format_duration(seconds: float | None) -> str:
 
 def tag_list(tags: list[str] | None) -> str:
     return ", ".join(tags or [])
+
+
+def run_duration(state_type: str | None, start_time: Any, total_run_time: float) -> str:
+    """A run's run time; a running run's counts up to now and says so."""
+    if state_type == "RUNNING" and start_time is not None:
+        elapsed = (timezone.now() - start_time).total_seconds()
+        return f"{format_duration(total_run_time + elapsed)} (running)"
+    return format_duration(total_run_time)

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from flowruns.models import FlowRun, FlowRunInput, FlowRunState, TaskRun
 
 from .base import ReadOnlyInline
-from .display import pretty_json, state_badge
+from .display import pretty_json, run_duration, state_badge
 
 TASK_RUNS_SHOWN = 50
 
@@ -50,12 +50,21 @@ class FlowRunInputInline(ReadOnlyInline):
 
 
 class TaskRunInline(ReadOnlyInline):
-    """The run's first task runs (by expected start); the full list is linked above it."""
+    """The run's first task runs (by expected start) with their states and timing; the full
+    list is linked above it."""
 
     model = TaskRun
     fk_name = "flow_run"
     verbose_name_plural = f"task runs (first {TASK_RUNS_SHOWN})"
-    fields = ("task_run", "badge", "expected_start_time", "start_time", "end_time", "run_count")
+    fields = (
+        "task_run",
+        "badge",
+        "expected_start_time",
+        "start_time",
+        "end_time",
+        "duration",
+        "run_count",
+    )
     readonly_fields = fields
     ordering = ("expected_start_time", "id")
 
@@ -67,6 +76,10 @@ class TaskRunInline(ReadOnlyInline):
     @admin.display(description="state")
     def badge(self, obj: TaskRun) -> SafeString:
         return state_badge(obj.state_type, obj.state_name)
+
+    @admin.display(description="duration")
+    def duration(self, obj: TaskRun) -> str:
+        return run_duration(obj.state_type, obj.start_time, obj.total_run_time)
 
     def first_task_runs(self, queryset: QuerySet[Any], run: FlowRun) -> QuerySet[Any]:
         """`queryset` narrowed to the run's first `TASK_RUNS_SHOWN` task runs: a run with

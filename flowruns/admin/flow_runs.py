@@ -10,7 +10,6 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -25,7 +24,7 @@ from flowruns.models import Deployment, FlowRun
 
 from .actions import FLOW_RUN_ACTIONS
 from .base import ReadOnlyAdmin
-from .display import format_duration, pretty_json, state_badge, tag_list
+from .display import pretty_json, run_duration, state_badge, tag_list
 from .filters import (
     DeploymentNameFilter,
     EndTimeFilter,
@@ -161,10 +160,7 @@ class FlowRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description="duration")
     def duration(self, obj: FlowRun) -> str:
-        if obj.state_type == "RUNNING" and obj.start_time is not None:
-            elapsed = (timezone.now() - obj.start_time).total_seconds()
-            return f"{format_duration(obj.total_run_time + elapsed)} (running)"
-        return format_duration(obj.total_run_time)
+        return run_duration(obj.state_type, obj.start_time, obj.total_run_time)
 
     @admin.display(description="tags")
     def tag_list(self, obj: FlowRun) -> str:

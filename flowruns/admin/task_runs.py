@@ -1,5 +1,9 @@
+"""The task-run admin: a cheap list, and a read-only detail page with the run's newest states
+and its first log lines (logs come from `logs_app` through `run_logs`)."""
+
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import admin
@@ -14,8 +18,11 @@ from flowruns.filters.schemas import TaskRunFilter, TaskRunFilterName
 from flowruns.models import TaskRun, TaskRunState
 
 from .base import ReadOnlyAdmin, ReadOnlyInline
-from .display import format_duration, pretty_json, state_badge, tag_list
+from .display import pretty_json, run_duration, state_badge, tag_list
 from .filters import TaskRunFlowRunIdFilter, TaskRunStartFilter
+from .run_logs import task_run_logs
+
+STATES_SHOWN = 50
 
 
 def task_run_search_q(term: str) -> Q:
@@ -29,16 +36,33 @@ def task_run_search_q(term: str) -> Q:
 
 
 class TaskRunStateInline(ReadOnlyInline):
+    """The newest states (a task run retried many times must not render thousands)."""
+
     model = TaskRunState
     verbose_name = "state"
-    verbose_name_plural = "state history (newest first)"
-    fields = ("timestamp", "badge", "message")
+    verbose_name_plural = f"state history (newest first, at most {STATES_SHOWN})"
+    fields = ("timestamp", "badge", "message", "details")
     readonly_fields = fields
     ordering = ("-timestamp",)
 
     @admin.display(description="state")
     def badge(self, obj: TaskRunState) -> SafeString:
         return state_badge(obj.type, obj.name)
+
+    @admin.display(description="details")
+    def details(self, obj: TaskRunState) -> SafeString:
+        ids = {"flow_run_id", "task_run_id"}  # the page already says whose state it is
+        details = {
+            k: v
+            for k, v in (obj.state_details or {}).items()
+            if v not in (None, False) and k not in ids
+        }
+        return pretty_json(details) if details else SafeString("")
+
+    def newest_states(self, queryset: QuerySet[Any], task_run: TaskRun) -> QuerySet[Any]:
+        newest = TaskRunState.objects.filter(task_run=task_run).order_by(*self.ordering)
+        ids = list(newest.values_list("id", flat=True)[:STATES_SHOWN])
+        return queryset.filter(id__in=ids)
 
 
 @admin.register(TaskRun)
@@ -84,6 +108,7 @@ class TaskRunAdmin(ReadOnlyAdmin):
         "duration",
         "run_count",
         "flow_run_run_count",
+        "logs",
         "task_inputs_json",
         "policy_json",
         "created",
@@ -99,6 +124,14 @@ class TaskRunAdmin(ReadOnlyAdmin):
             return queryset, False
         return queryset.filter(task_run_search_q(term)), False
 
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Any, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, TaskRunStateInline) and obj is not None:
+            kwargs["queryset"] = inline.newest_states(kwargs["queryset"], obj)
+        return kwargs
+
     @admin.display(description="flow run")
     def flow_run_link(self, obj: TaskRun) -> SafeString | str:
         if obj.flow_run is None:
@@ -112,7 +145,13 @@ class TaskRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description="duration")
     def duration(self, obj: TaskRun) -> str:
-        return format_duration(obj.total_run_time)
+        return run_duration(obj.state_type, obj.start_time, obj.total_run_time)
+
+    @admin.display(description="logs")
+    def logs(self, obj: TaskRun) -> SafeString:
+        url = reverse("admin:logs_app_log_changelist") + f"?q={obj.pk}"
+        link = format_html('<a href="{}" class="task-run-logs">All logs of this task run</a>', url)
+        return format_html("{}{}", link, task_run_logs(obj.pk))
 
     @admin.display(description="tags")
     def tag_list(self, obj: TaskRun) -> str:

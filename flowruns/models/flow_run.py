@@ -34,6 +34,9 @@ class FlowRun(TimestampedModel, RunFields):
         related_name="subflow_runs",
     )
     auto_scheduled = models.BooleanField(default=False)
+    # When the server last received a `prefect.flow-run.heartbeat` for this run (only moves
+    # forward); the zombie sweeper reads it (spec/services.md §6).
+    last_heartbeat = models.DateTimeField(null=True, blank=True)
     state = models.ForeignKey(
         "flowruns.FlowRunState",
         null=True,

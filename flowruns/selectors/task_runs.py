@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 
 from flowruns.filters.sorting import TaskRunSort, task_run_ordering
-from flowruns.models import TaskRun
+from flowruns.models import TaskRun, TaskRunState
 
 
 def task_runs_for_response() -> QuerySet[TaskRun]:
@@ -28,3 +28,9 @@ def task_runs_page(*, where: Q, sort: TaskRunSort, limit: int, offset: int) -> l
 
 def task_runs_count(*, where: Q) -> int:
     return TaskRun.objects.filter(where).count()
+
+
+def task_run_states(task_run_id: UUID) -> QuerySet[TaskRunState]:
+    """A task run's state history, oldest first (served by the unique (task_run, timestamp)
+    index)."""
+    return TaskRunState.objects.filter(task_run_id=task_run_id).order_by("timestamp")

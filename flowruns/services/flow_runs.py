@@ -11,6 +11,7 @@ from flowruns.errors import DetailError, IntegrityConflict
 from flowruns.models import Deployment, Flow, FlowRun, StateType, TaskRun, WorkPool, WorkQueue
 from flowruns.naming import random_run_name
 
+from . import listeners
 from .orchestration_types import OrchestrationCall, StateProposal
 from .run_input.schema_validation import CircularSchema, RunInputInvalid, validate_run_input
 from .run_kinds import FLOW_RUNS
@@ -61,8 +62,9 @@ def flow_run_create(
     work_queue_name: str | None = None,
 ) -> tuple[FlowRun, bool]:
     """Create a run and write its initial state (PENDING when none is given) under the force
-    policy. With an idempotency key already used for this flow, return that run unchanged:
-    `(run, created)`.
+    policy, then tell the listeners of new flow runs (task-run events that arrived before
+    the run are recorded now). With an idempotency key already used for this flow, return
+    that run unchanged: `(run, created)`.
     """
     flow = Flow.objects.filter(pk=flow_id).first()
     if flow is None:
@@ -92,7 +94,14 @@ def flow_run_create(
         return FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
 
     existing = same_key if key is not None else None
-    return run_insert(FLOW_RUNS, run=run, existing=existing, state=state, call=call)
+    return run_insert(
+        FLOW_RUNS,
+        run=run,
+        existing=existing,
+        state=state,
+        call=call,
+        inserted=listeners.flow_run_created,
+    )
 
 
 def flow_run_update(*, run: FlowRun, changes: dict[str, Any]) -> None:

@@ -6,17 +6,22 @@ from django.db import IntegrityError, transaction
 
 from flowruns.models import Flow
 
+from . import listeners
 from .flow_runs_delete import flow_runs_delete_by_ids
 
 
 def flow_create(*, name: str, tags: list[str], labels: dict[str, Any] | None) -> tuple[Flow, bool]:
-    """Insert-or-get by the unique name: `(flow, created)`. An existing flow is left unchanged."""
+    """Insert-or-get by the unique name: `(flow, created)`. An existing flow is left
+    unchanged; a new one is announced to the listeners (`prefect.flow.created`) in the
+    inserting transaction."""
     existing = Flow.objects.filter(name=name).first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            return Flow.objects.create(name=name, tags=tags, labels=labels), True
+            flow = Flow.objects.create(name=name, tags=tags, labels=labels)
+            listeners.flow_created(flow)
+            return flow, True
     except IntegrityError:  # another request created it between our read and insert
         return Flow.objects.get(name=name), False
 

@@ -2,9 +2,10 @@
 
 Lock the run row, read its current state through the locked row, make the proposal's
 timestamp unique for the run (G1), build the engine's context, run the configured policy,
-write the state row and the run fields the engine changed, and carry out the effects it
-asked for, all in the caller's transaction. Only what a `RunKind` says differs between
-flow runs and task runs; `services.states` holds the named entry points.
+write the state row and the run fields the engine changed (`services.state_writes`), tell the
+kind's listeners (`services.listeners`), and carry out the effects it asked for, all in the
+caller's transaction. Only what a `RunKind` says differs between flow runs and task runs;
+`services.states` holds the named entry points.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from flowruns.errors import ObjectNotFound
@@ -27,7 +28,8 @@ from orchestration.states import State, StateType, new_state
 from .orchestration_types import OrchestrationCall, SetStateOutcome, StateProposal, proposed_state
 from .policies import policy_for
 from .run_kinds import TASK_RUNS, RunKind
-from .state_codec import details_to_json, is_unpersisted, state_from_row
+from .state_codec import state_from_row
+from .state_writes import run_record_state
 
 
 def run_lock(kind: RunKind, run_id: UUID) -> Any:
@@ -121,7 +123,7 @@ def _orchestrate(
         slots=surroundings.slots,
     )
     result = orchestrate(context, policy_for(kind.policy_setting_for(force=force)))
-    _persist(kind, run, result)
+    _persist(kind, run, current, result)
     for effect in result.effects:
         _carry_out(effect)
     return SetStateOutcome(
@@ -143,27 +145,21 @@ def _column_value(value: Any) -> Any:
     return value
 
 
-def _persist(kind: RunKind, run: Any, result: OrchestrationResult) -> None:
-    """Insert the state the engine decided to write and save the run fields it changed."""
-    changed: set[str] = set()
-    if result.state is not None:
-        state = result.state
-        run.state = kind.state_model._default_manager.create(
-            id=state.id,
-            type=state.type.value,
-            name=state.name,
-            timestamp=state.timestamp,
-            message=state.message,
-            data=None if is_unpersisted(state.data) else state.data,
-            state_details=details_to_json(state.state_details),
-            **{kind.run_field: run},
-        )
-        changed.add("state")
-    for field, value in result.run_updates.items():
-        setattr(run, field, _column_value(value))
-        changed.add(field)
-    if changed:
-        run.save(update_fields=sorted(changed))
+def _persist(kind: RunKind, run: Any, current: State | None, result: OrchestrationResult) -> None:
+    """Write the state the engine decided on (`services.state_writes`, the one state write)
+    with the run fields it changed, then tell the kind's listeners (a flow run's state
+    becomes a `prefect.flow-run.<name>` event in this transaction)."""
+    updates = {field: _column_value(value) for field, value in result.run_updates.items()}
+    if result.state is None:
+        if updates:
+            for field, value in updates.items():
+                setattr(run, field, value)
+            run.save(update_fields=sorted(updates))
+        return
+    if not run_record_state(kind, run, result.state, make_current=True, run_updates=updates):
+        # Fresh v7 ids and G1-unique timestamps never collide; if one did, say so.
+        raise IntegrityError(f"{kind.label} state {result.state.id} was already written")
+    kind.state_written(run, current, result.state)
 
 
 def _carry_out(effect: Effect) -> None:

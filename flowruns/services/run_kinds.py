@@ -1,8 +1,9 @@
 """The two kinds of run the one write path serves, and what each tells the engine.
 
-A `RunKind` names the run and state models, the policy settings, and how to build the facts
-the rules of that kind read: the run's own columns, and its surroundings — the deployment and
-the slot store for a flow run, the flow run it belongs to for a task run.
+A `RunKind` names the run and state models, the policy settings, how to build the facts the
+rules of that kind read — the run's own columns, and its surroundings: the deployment and the
+slot store for a flow run, the flow run it belongs to for a task run — and whom to tell of a
+state written for it (`services.listeners`: a flow run's states become events).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from orchestration.context import (
 )
 from orchestration.run_policy import FlowRunPolicy, TaskRunPolicy
 from orchestration.slots import ConcurrencySlots, NoSlots
-from orchestration.states import StateType
+from orchestration.states import State, StateType
 
+from . import listeners
 from .concurrency import DatabaseSlots
 from .state_codec import details_from_json
 
@@ -49,6 +51,8 @@ class RunKind:
     policy_settings: tuple[str, str]  # the settings naming its policy and its force policy
     run_facts: Callable[[Any], RunFacts]
     surroundings: Callable[[Any], Surroundings]
+    # Told of every state the write path makes current: (run, previous, state).
+    state_written: Callable[[Any, State | None, State], None]
 
     def policy_setting_for(self, *, force: bool) -> str:
         policy, force_policy = self.policy_settings
@@ -140,10 +144,12 @@ FLOW_RUNS = RunKind(
     label="Flow run", run_model=FlowRun, state_model=FlowRunState, run_field="flow_run",
     policy_settings=("ORCHESTRATION_FLOW_POLICY", "ORCHESTRATION_FORCE_FLOW_POLICY"),
     run_facts=_flow_run_facts, surroundings=_flow_run_surroundings,
+    state_written=listeners.flow_run_state_written,
 )  # fmt: skip
 
 TASK_RUNS = RunKind(
     label="Task run", run_model=TaskRun, state_model=TaskRunState, run_field="task_run",
     policy_settings=("ORCHESTRATION_TASK_POLICY", "ORCHESTRATION_FORCE_TASK_POLICY"),
     run_facts=_task_run_facts, surroundings=_task_run_surroundings,
+    state_written=listeners.task_run_state_written,
 )  # fmt: skip

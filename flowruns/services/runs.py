@@ -24,8 +24,10 @@ def run_insert(
     existing: Callable[[], RunT | None] | None,
     state: StateProposal,
     call: OrchestrationCall,
+    inserted: Callable[[RunT], object] | None = None,
 ) -> tuple[RunT, bool]:
-    """Insert `run` and write its initial state: `(run, True)`.
+    """Insert `run` and write its initial state: `(run, True)`; then `inserted(run)`, in the
+    same transaction (the kind's listeners of new runs).
 
     `existing` finds the run the new one would duplicate (same idempotency key, same task
     keys); when it finds one, that run is returned unchanged: `(other, False)`. Concurrent
@@ -49,4 +51,6 @@ def run_insert(
                     raise IntegrityConflict() from exc  # e.g. the client's id is already taken
                 return other, False
         run_orchestrate_locked(kind, run, state, force=True, call=call)
+        if inserted is not None:
+            inserted(run)
     return run, True
