@@ -26,6 +26,7 @@ from tests.compat.server import Postgres, free_port
 
 REPO = Path(__file__).resolve().parents[3]
 APP = "config.asgi:application"
+SLOW_APP = "tests.events.transport.slow_app:application"  # (see there) never import it here
 SERVE = ["-c", "config/gunicorn.conf.py", "-k", "asgi"]  # then the app
 
 

@@ -21,8 +21,7 @@ from websockets.sync.client import ClientConnection
 from tests.conftest import on_postgres
 
 from .helpers import event, live_filter, open_socket, unique
-from .live import Live
-from .test_pongs import SLOW_APP
+from .live import SLOW_APP, Live
 
 SENT = 120  # all read at once: fewer than gunicorn's 32 + the handler's 100 queued frames
 CLOSED_WITHIN = 5.0  # seconds; the worker looks at its signal flag once a second

@@ -16,9 +16,8 @@ import pytest
 
 from .conftest import serve
 from .helpers import event, open_socket, unique
-from .live import Live
+from .live import SLOW_APP, Live
 
-SLOW_APP = "tests.events.transport.slow_app:application"
 SENT = 300  # more than gunicorn's 32 + the handler's 100 queued frames
 
 
