@@ -5,6 +5,10 @@ One port for everything: websocket scopes on `/api/events/in`, `/api/events/out`
 (`config.wsgi_bridge`, chosen over Django's ASGIHandler by bench/README.md's numbers); the
 lifespan starts and stops this process's PostgreSQL listener for the live streams.
 `config/wsgi.py` still serves HTTP alone for sync-worker deployments.
+
+Importing this module adapts gunicorn's ASGI worker for the event sockets
+(`events.sockets.gunicorn_adapter`: a pong on /api/events/in means stored, and a graceful
+shutdown closes the sockets at once); it refuses to start on a gunicorn it was not written for.
 """
 
 from __future__ import annotations
@@ -25,10 +29,13 @@ from config.wsgi_bridge import WSGIBridge  # noqa: E402
 from events import bus  # noqa: E402
 from events.bus_listener import Listener, connection_params  # noqa: E402
 from events.sockets import db as socket_db  # noqa: E402
+from events.sockets import gunicorn_adapter  # noqa: E402
 from events.sockets.connection import Receive, Scope, Send  # noqa: E402
 from events.sockets.routing import websocket_app  # noqa: E402
 
 logger = logging.getLogger(__name__)
+
+gunicorn_adapter.install()
 
 
 class Application:

@@ -7,9 +7,14 @@ valid event (bad JSON, bad UTF-8, a validation error) is logged and skipped and 
 stays open (§3.3 recommendation). Binary frames are read as UTF-8 JSON (§3.2). Ingestion is
 idempotent on the event id, so the client's resends after a reconnect store nothing twice.
 The reader stops reading while `QUEUED` frames wait, so the websocket's own flow control
-(and the client's ping checkpoints) slow a producer down instead of growing memory. A pong
-confirms that a frame was read, not stored: at most about `QUEUED` + 32 (gunicorn's receive
-queue) confirmed events are lost if the process dies, as in Prefect's in-memory bus.
+(and the client's ping checkpoints) slow a producer down instead of growing memory.
+
+**A pong means stored** (§3.4). The socket takes ordered pings (`connection`): a ping waits
+in the queue behind the frames sent before it, and is answered only once they are committed,
+so the events a pong confirms survive the process being killed. If the database fails, the
+socket closes (1011) with those pings unanswered and the client resends. When the server
+stops, the frames already read are stored and the socket closes with 1012; the client
+reconnects and resends whatever it has not seen confirmed.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from django.db import InterfaceError, OperationalError
 from pydantic import ValidationError
 
 from events.schemas import EventIn
 from events.services.ingest import events_ingest
 
-from .connection import Disconnected, WebSocket
+from .connection import Disconnected, Ping, ServerStopping, WebSocket
 from .db import run_db
 from .handshake import accept_prefect_socket
 
@@ -31,8 +37,13 @@ logger = logging.getLogger(__name__)
 BATCH = 100
 QUEUED = 100
 
+# The database (not the event) failed: nothing can be stored, so no ping may be answered.
+UNAVAILABLE = (OperationalError, InterfaceError)
 
-def parse_frame(frame: str | bytes) -> EventIn | None:
+Frame = str | bytes
+
+
+def parse_frame(frame: Frame) -> EventIn | None:
     """The event in one frame, or None (logged) when the frame is not a valid event."""
     try:
         return EventIn.model_validate_json(frame)
@@ -48,60 +59,82 @@ def parse_frame(frame: str | bytes) -> EventIn | None:
         return None
 
 
-def _describe(frame: str | bytes) -> str:
+def _describe(frame: Frame) -> str:
     text = frame if isinstance(frame, str) else frame.decode(errors="replace")
     return f"{len(text)} chars: {text[:120]!r}"
 
 
-def ingest_frames(frames: list[str | bytes]) -> int:
+def ingest_frames(frames: list[Frame]) -> int:
     """Validate and store a batch of frames (on a database thread); returns how many were
-    newly stored. If the batch fails as a whole, each event is retried on its own."""
+    newly stored. If the batch fails as a whole, each event is retried on its own, and one
+    that still fails is logged and skipped, unless the database itself is unavailable: then
+    this raises and nothing after it is confirmed."""
     events = [event for event in map(parse_frame, frames) if event is not None]
     if not events:
         return 0
     try:
         return len(events_ingest(events))
     except Exception:
-        if len(events) == 1:
-            logger.exception("could not store event %s", events[0].id)
-            return 0
+        logger.warning("could not store a batch of %s events, storing one by one", len(events))
     stored = 0
     for event in events:
         try:
             stored += len(events_ingest([event]))
+        except UNAVAILABLE:
+            raise
         except Exception:
             logger.exception("could not store event %s", event.id)
     return stored
 
 
-async def _read(socket: WebSocket, queue: asyncio.Queue[str | bytes | None]) -> None:
+async def _read(socket: WebSocket, queue: asyncio.Queue[Frame | Ping | None]) -> bool:
+    """Queue frames and pings, then None; True if it ended because the server is stopping."""
     try:
         while True:
-            await queue.put(await socket.receive())
+            await queue.put(await socket.receive_frame())
     except Disconnected:
-        pass
-    finally:
-        await queue.put(None)
+        stopping = False
+    except ServerStopping:
+        stopping = True
+    await queue.put(None)
+    return stopping
+
+
+async def _ingest(socket: WebSocket, queue: asyncio.Queue[Frame | Ping | None]) -> None:
+    """Store the queued frames in batches; answer each ping once every frame before it is
+    stored. Returns at the None that ends the queue."""
+    frames: list[Frame] = []
+    while True:
+        if frames and queue.empty():
+            await run_db(ingest_frames, frames)
+            frames = []
+        item = await queue.get()
+        if item is None:
+            break
+        if isinstance(item, Ping):
+            if frames:
+                await run_db(ingest_frames, frames)
+                frames = []
+            await socket.pong(item)
+            continue
+        frames.append(item)
+        if len(frames) >= BATCH:
+            await run_db(ingest_frames, frames)
+            frames = []
+    if frames:
+        await run_db(ingest_frames, frames)
 
 
 async def events_in(socket: WebSocket) -> None:
-    if not await accept_prefect_socket(socket):
+    if not await accept_prefect_socket(socket, ordered_pings=True):
         return
-    queue: asyncio.Queue[str | bytes | None] = asyncio.Queue(maxsize=QUEUED)
+    queue: asyncio.Queue[Frame | Ping | None] = asyncio.Queue(maxsize=QUEUED)
     reader = asyncio.create_task(_read(socket, queue))
     try:
-        done = False
-        while not done:
-            frames: list[str | bytes] = []
-            frame = await queue.get()
-            while frame is not None:
-                frames.append(frame)
-                if len(frames) >= BATCH or queue.empty():
-                    break
-                frame = queue.get_nowait()
-            done = frame is None
-            if frames:
-                await run_db(ingest_frames, frames)
+        await _ingest(socket, queue)
     finally:
-        reader.cancel()
+        if not reader.done():
+            reader.cancel()
         await asyncio.gather(reader, return_exceptions=True)
+    if not reader.cancelled() and reader.result():
+        raise ServerStopping

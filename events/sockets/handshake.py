@@ -50,19 +50,20 @@ def _auth_failure(text: str | bytes, expected: str | None) -> str | None:
     return None
 
 
-async def accept_prefect_socket(socket: WebSocket) -> bool:
+async def accept_prefect_socket(socket: WebSocket, *, ordered_pings: bool = False) -> bool:
     """Run the handshake; True when the socket is ready for the route's own messages.
 
-    Raises `Disconnected` if the client leaves during it."""
+    `ordered_pings`: see `WebSocket.accept`. Raises `Disconnected` if the client leaves
+    during it, `ServerStopping` if the server stops."""
     await socket.connect()
     expected = auth_string()
     if SUBPROTOCOL not in socket.offered_subprotocols():
         if expected is not None:
             await socket.close(POLICY_VIOLATION)  # before accept: HTTP 403
             return False
-        await socket.accept()
+        await socket.accept(ordered_pings=ordered_pings)
         return True
-    await socket.accept(SUBPROTOCOL)
+    await socket.accept(SUBPROTOCOL, ordered_pings=ordered_pings)
     failure = _auth_failure(await socket.receive(), expected)
     if failure is not None:
         await socket.close(POLICY_VIOLATION, failure)

@@ -10,7 +10,7 @@ from typing import Any
 
 from events.bus import StreamInterrupted, Subscription
 
-from .connection import Disconnected, WebSocket
+from .connection import Disconnected, ServerStopping, WebSocket
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,8 @@ async def read_filter(socket: WebSocket, parse: Callable[[Any], Any]) -> tuple[A
 
 
 async def _drain_client(socket: WebSocket) -> None:
-    """Read (and ignore) whatever the client sends, until it goes away."""
+    """Read (and ignore) whatever the client sends, until it goes away (or, raising
+    ServerStopping, until the server stops)."""
     try:
         while True:
             await socket.receive()
@@ -57,7 +58,8 @@ async def pump(
     subscription: Subscription,
     send: Callable[[dict], Awaitable[None]],
 ) -> None:
-    """Forward live items to the client until it leaves or the stream is interrupted."""
+    """Forward live items to the client until it leaves or the stream is interrupted
+    (closed 1013); raises ServerStopping when the server stops."""
     watcher = asyncio.create_task(_drain_client(socket))
 
     async def forward() -> None:
@@ -67,6 +69,8 @@ async def pump(
     forwarder = asyncio.create_task(forward())
     try:
         done, _ = await asyncio.wait({watcher, forwarder}, return_when=asyncio.FIRST_COMPLETED)
+        if watcher in done and isinstance(watcher.exception(), ServerStopping):
+            raise ServerStopping
         if forwarder in done and not forwarder.cancelled():
             error = forwarder.exception()
             if isinstance(error, StreamInterrupted):

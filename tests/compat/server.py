@@ -27,7 +27,8 @@ from psycopg import sql
 from .venv import REPO
 
 HOST = "127.0.0.1"
-SERVE = ["-c", "config/gunicorn.conf.py", "-k", "asgi", "config.asgi:application"]  # make serve
+APP = "config.asgi:application"
+SERVE = ["-c", "config/gunicorn.conf.py", "-k", "asgi"]  # make serve, then APP
 _SERVER_ERROR = re.compile(r'HTTP/1\.[01]" 5\d\d ')
 MANAGE_TIMEOUT = 300
 START_TIMEOUT = 60
@@ -86,6 +87,8 @@ class LiveServer:
     log_path: Path
     port: int = field(default_factory=free_port)
     workers: int = 2
+    app: str = APP
+    extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     runtime_dir: Path | None = None
 
@@ -103,6 +106,7 @@ class LiveServer:
             PORT=str(self.port),
             GUNICORN_WORKERS=str(self.workers),
             GUNICORN_ACCESS_LOG="-",
+            **self.extra_env,
         )
         if self.runtime_dir is not None:
             # gunicorn's control socket lives in $XDG_RUNTIME_DIR (else ~/.gunicorn/): keep ours
@@ -127,19 +131,23 @@ class LiveServer:
         self.runtime_dir = runtime_dir
         self._manage("migrate", "--noinput")
         self._manage("collectstatic", "--noinput", "--verbosity", "0")
+        self.launch()
+        self.wait_healthy()
+
+    def launch(self) -> None:
+        """Only the gunicorn command (on the database as it is), without waiting for it."""
         gunicorn = Path(sys.executable).with_name("gunicorn")
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [str(gunicorn), *SERVE],
+                [str(gunicorn), *SERVE, self.app],
                 cwd=REPO,
                 env=self._env(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: stopped as one, by its id
             )
-        self._wait_healthy()
 
-    def _wait_healthy(self) -> None:
+    def wait_healthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             assert self.process is not None
@@ -163,6 +171,13 @@ class LiveServer:
         try:
             process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=STOP_TIMEOUT)
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker at once (its process group)."""
+        process, self.process = self.process, None
+        if process is not None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=STOP_TIMEOUT)
 

@@ -8,13 +8,13 @@ import pytest
 
 from tests.conftest import on_postgres
 
-from .live import Live
+from .live import APP, Live
 
 AUTH_STRING = "user:pass"
 
 
-def _serve(tmp_path_factory: pytest.TempPathFactory, **env: str) -> Iterator[Live]:
-    live = Live(tmp_path_factory.mktemp("live"), on_postgres=on_postgres(), extra_env=env)
+def serve(tmp_path_factory: pytest.TempPathFactory, app: str = APP, **env: str) -> Iterator[Live]:
+    live = Live(tmp_path_factory.mktemp("live"), on_postgres=on_postgres(), extra_env=env, app=app)
     live.start()
     try:
         yield live
@@ -24,9 +24,9 @@ def _serve(tmp_path_factory: pytest.TempPathFactory, **env: str) -> Iterator[Liv
 
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    yield from _serve(tmp_path_factory)
+    yield from serve(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def live_auth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    yield from _serve(tmp_path_factory, PREFECT_SERVER_API_AUTH_STRING=AUTH_STRING)
+    yield from serve(tmp_path_factory, PREFECT_SERVER_API_AUTH_STRING=AUTH_STRING)

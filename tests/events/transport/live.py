@@ -5,10 +5,12 @@ worker: SQLite streams within one process). Everything has a time limit."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -23,7 +25,9 @@ from django.conf import settings
 from tests.compat.server import Postgres, free_port
 
 REPO = Path(__file__).resolve().parents[3]
-SERVE = ["-c", "config/gunicorn.conf.py", "-k", "asgi", "config.asgi:application"]
+APP = "config.asgi:application"
+SLOW_APP = "tests.events.transport.slow_app:application"  # (see there) never import it here
+SERVE = ["-c", "config/gunicorn.conf.py", "-k", "asgi"]  # then the app
 
 
 def postgres() -> Postgres:
@@ -41,6 +45,7 @@ class Live:
     workdir: Path
     on_postgres: bool
     extra_env: dict[str, str] = field(default_factory=dict)
+    app: str = APP
     workers: int = 0
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
@@ -96,26 +101,54 @@ class Live:
             self.dbname = f"evwire_live_{os.getpid()}_{self.port}"
             postgres().create_database(self.dbname)
         self.manage("migrate", "--noinput")
+        self.launch()
+        self.wait_up()
+        return self
+
+    def launch(self) -> None:
+        """Start gunicorn (on the database as it is) without waiting for it."""
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [gunicorn, *SERVE],
+                [gunicorn, *SERVE, self.app],
                 cwd=REPO,
                 env=self.env(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,
+                start_new_session=True,  # its own process group: `kill` reaches every worker
             )
-        deadline = time.monotonic() + 60
+
+    def wait_up(self, timeout: float = 60) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"server exited:\n{self.log_tail()}"
             try:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=2):
-                    return self
+                    return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
         self.stop()
-        raise AssertionError(f"server not up within 60 s:\n{self.log_tail()}")
+        raise AssertionError(f"server not up within {timeout} s:\n{self.log_tail()}")
+
+    def kill(self) -> None:
+        """SIGKILL the master and its workers at once (the database stays)."""
+        process, self.process = self.process, None
+        if process is not None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+    def count_events(self, prefix: str) -> int:
+        """Stored events whose name starts with `prefix`, read from the database itself."""
+        query = "SELECT count(*) FROM events WHERE event LIKE %s"
+        if self.on_postgres:
+            with postgres().connect(self.dbname) as conn:
+                row = conn.execute(query, (prefix + "%",)).fetchone()
+        else:
+            with contextlib.closing(sqlite3.connect(self.workdir / "db.sqlite3")) as conn:
+                row = conn.execute(query.replace("%s", "?"), (prefix + "%",)).fetchone()
+        assert row is not None
+        return int(row[0])
 
     def stop(self) -> None:
         process, self.process = self.process, None
