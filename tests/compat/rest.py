@@ -4,12 +4,15 @@ the server's virtualenv, and DRF's test client only reaches an in-process app)."
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 TIMEOUT = 30
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,12 @@ class Rest:
     def states(self, run_id: str) -> list[dict[str, Any]]:
         return self.get(f"/flow_run_states/?flow_run_id={run_id}")
 
+    def task_runs(self, flow_run_id: str) -> list[dict[str, Any]]:
+        return self.post("/task_runs/filter", {"flow_runs": {"id": {"any_": [flow_run_id]}}})
+
+    def task_run_states(self, task_run_id: str) -> list[dict[str, Any]]:
+        return self.get(f"/task_run_states/?task_run_id={task_run_id}")
+
     def logs(self, run_id: str) -> list[dict[str, Any]]:
         """Every log of a run, oldest first, page by page."""
         out: list[dict[str, Any]] = []
@@ -82,3 +91,17 @@ class Rest:
     def set_state(self, run_id: str, state_type: str, force: bool = False) -> dict[str, Any]:
         body = {"state": {"type": state_type}, "force": force}
         return self.post(f"/flow_runs/{run_id}/set_state", body)
+
+
+def eventually(read: Callable[[], T], done: Callable[[T], bool], timeout: float = 15.0) -> T:
+    """`read()` again until `done` says yes or `timeout` seconds have passed; the last value.
+
+    For what the server derives from the client's events: the client sends them on its own
+    schedule (a background worker, flushed when the process exits) and the server ingests
+    them asynchronously, so they may land a moment after the client has finished."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from .rest import eventually
+
 pytestmark = [pytest.mark.postgres, pytest.mark.compat]
 
 
@@ -99,17 +101,43 @@ def test_subflow_is_linked_to_its_parent_through_a_placeholder_task_run(flows, r
     assert [run["id"] for run in by_parent] == [child["id"]]
 
 
-def test_only_the_subflow_placeholder_is_recorded_as_a_task_run(flows, rest):
-    """Task runs travel over the events websocket, which this server does not offer."""
-    task_runs = rest.post(
-        "/task_runs/filter",
-        {"flow_runs": {"id": {"any_": [flows["two_tasks"]["flow_run_id"]]}}},
+def test_tasks_of_an_in_process_flow_are_recorded_from_the_clients_events(flows, rest):
+    """The client reports its task runs only as events on /api/events/in (spec/events.md §3.5,
+    §6): the server holds each one with the three states the client went through."""
+    run_id = flows["two_tasks"]["flow_run_id"]
+    task_runs = eventually(
+        lambda: rest.task_runs(run_id),
+        lambda runs: len(runs) == 2 and {r["state_type"] for r in runs} == {"COMPLETED"},
     )
-    assert task_runs == []
-    placeholders = rest.post(
-        "/task_runs/filter", {"flow_runs": {"id": {"any_": [flows["parent"]["flow_run_id"]]}}}
-    )
+    assert sorted(r["name"].rsplit("-", 1)[0] for r in task_runs) == ["add", "double"]
+    for task_run in task_runs:
+        assert task_run["flow_run_id"] == run_id
+        assert (task_run["state_name"], task_run["run_count"]) == ("Completed", 1)
+        assert task_run["start_time"] and task_run["end_time"]
+        states = rest.task_run_states(task_run["id"])
+        assert [(s["type"], s["name"]) for s in states] == [
+            ("PENDING", "Pending"),
+            ("RUNNING", "Running"),
+            ("COMPLETED", "Completed"),
+        ]
+        assert task_run["state"]["id"] == states[-1]["id"]
+
+
+def test_subflow_placeholder_task_run_follows_its_child_flow_run(flows, rest):
+    """The parent's only task run is the placeholder the client creates over REST (PENDING);
+    the server then mirrors each state of the child run onto it (orchestration.md G11)."""
+    parent_id = flows["parent"]["flow_run_id"]
+    placeholders = rest.task_runs(parent_id)
     assert len(placeholders) == 1
+    placeholder = placeholders[0]
+    assert placeholder["name"] == "compat-child-0"
+    (child,) = rest.post(
+        "/flow_runs/filter", {"flow_runs": {"parent_task_run_id": {"any_": [placeholder["id"]]}}}
+    )
+    assert placeholder["state_type"] == child["state_type"] == "COMPLETED"
+    states = rest.task_run_states(placeholder["id"])
+    assert [s["name"] for s in states] == ["Pending", "Pending", "Running", "Completed"]
+    assert [s["state_details"]["child_flow_run_id"] for s in states] == [None] + [child["id"]] * 3
 
 
 def test_task_with_tags_runs_under_an_empty_concurrency_lease(flows, rest):
