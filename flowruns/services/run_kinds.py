@@ -44,15 +44,27 @@ class Surroundings:
 
 @dataclass(frozen=True)
 class RunKind:
-    label: str  # how messages name the run: "Flow run"
+    noun: str  # "flow run": names the run in messages, its state rows' key and its settings
     run_model: type[models.Model]
     state_model: type[models.Model]
-    run_field: str  # the state row's foreign key to its run
-    policy_settings: tuple[str, str]  # the settings naming its policy and its force policy
     run_facts: Callable[[Any], RunFacts]
     surroundings: Callable[[Any], Surroundings]
     # Told of every state the write path makes current: (run, previous, state).
     state_written: Callable[[Any, State | None, State], None]
+
+    @property
+    def label(self) -> str:
+        return self.noun.capitalize()  # "Flow run"
+
+    @property
+    def run_field(self) -> str:
+        return self.noun.replace(" ", "_")  # the state row's foreign key to its run
+
+    @property
+    def policy_settings(self) -> tuple[str, str]:
+        """The settings naming its policy and its force policy."""
+        kind = self.noun.split()[0].upper()
+        return f"ORCHESTRATION_{kind}_POLICY", f"ORCHESTRATION_FORCE_{kind}_POLICY"
 
     def policy_setting_for(self, *, force: bool) -> str:
         policy, force_policy = self.policy_settings
@@ -140,16 +152,7 @@ def _task_run_surroundings(task_run: TaskRun) -> Surroundings:
     return Surroundings(flow_run=_parent_flow_run_facts(task_run.flow_run_id))
 
 
-FLOW_RUNS = RunKind(
-    label="Flow run", run_model=FlowRun, state_model=FlowRunState, run_field="flow_run",
-    policy_settings=("ORCHESTRATION_FLOW_POLICY", "ORCHESTRATION_FORCE_FLOW_POLICY"),
-    run_facts=_flow_run_facts, surroundings=_flow_run_surroundings,
-    state_written=listeners.flow_run_state_written,
-)  # fmt: skip
-
-TASK_RUNS = RunKind(
-    label="Task run", run_model=TaskRun, state_model=TaskRunState, run_field="task_run",
-    policy_settings=("ORCHESTRATION_TASK_POLICY", "ORCHESTRATION_FORCE_TASK_POLICY"),
-    run_facts=_task_run_facts, surroundings=_task_run_surroundings,
-    state_written=listeners.task_run_state_written,
-)  # fmt: skip
+FLOW_RUNS = RunKind("flow run", FlowRun, FlowRunState, _flow_run_facts, _flow_run_surroundings,
+                    listeners.flow_run_state_written)  # fmt: skip
+TASK_RUNS = RunKind("task run", TaskRun, TaskRunState, _task_run_facts, _task_run_surroundings,
+                    listeners.task_run_state_written)  # fmt: skip

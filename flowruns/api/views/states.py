@@ -24,7 +24,8 @@ from flowruns.selectors.task_runs import task_run_state_get, task_run_states
 
 
 class RunStateViewSet(PrefectViewSet):
-    """What differs between the two kinds of run: the query, the selectors, the run-id key."""
+    """What differs between the two kinds of run: the query, the selectors, the run-id key.
+    (`queryset` is for the schema generator only.)"""
 
     query: type[BaseModel]
     run_id_key: str
@@ -63,17 +64,11 @@ def _documented(run_id_key: str, summary: str) -> dict[str, Any]:
 
 @extend_schema_view(**_documented("flow_run_id", "A flow run's states, oldest first"))
 class FlowRunStateViewSet(RunStateViewSet):
-    queryset = FlowRunState.objects.none()  # for the schema generator only
-    query = FlowRunStatesQuery
-    run_id_key = "flow_run_id"
-    states = staticmethod(flow_run_states)
-    state_get = staticmethod(flow_run_state_get)
+    queryset, query, run_id_key = FlowRunState.objects.none(), FlowRunStatesQuery, "flow_run_id"
+    states, state_get = staticmethod(flow_run_states), staticmethod(flow_run_state_get)
 
 
 @extend_schema_view(**_documented("task_run_id", "A task run's states, oldest first"))
 class TaskRunStateViewSet(RunStateViewSet):
-    queryset = TaskRunState.objects.none()  # for the schema generator only
-    query = TaskRunStatesQuery
-    run_id_key = "task_run_id"
-    states = staticmethod(task_run_states)
-    state_get = staticmethod(task_run_state_get)
+    queryset, query, run_id_key = TaskRunState.objects.none(), TaskRunStatesQuery, "task_run_id"
+    states, state_get = staticmethod(task_run_states), staticmethod(task_run_state_get)
