@@ -4,52 +4,20 @@ REQUIRE_POSTGRES=1 on SQLite (see tests/conftest.py)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from events.models import Event, EventResource
 from events.storage.partitions import partition_name, partitions_ensure, partitions_list
 from tests.events.conftest import event_json, store, tag
+from tests.flowruns.services.test_races import run_concurrently
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
-
-
-@pytest.fixture(autouse=True)
-def _require_postgres() -> None:
-    # tests/conftest.py adds its failing fixture after collection, which pytest ignores:
-    # without this, a test whose behaviour happens to hold on SQLite would pass there.
-    if connection.vendor != "postgresql":
-        pytest.fail("needs PostgreSQL (set DATABASE_URL=postgres://...)")
-
-
-def run_concurrently(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """`work(i)` in `count` threads (each with its own connection) released together."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def days(table: str = "events") -> set[date]:
