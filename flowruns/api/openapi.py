@@ -12,6 +12,7 @@ SLASHLESS_ALIASES = {
     "/api/flow_run_states",
     "/api/logs",
     "/api/task_runs",
+    "/api/task_run_states",
 }
 
 

@@ -30,6 +30,9 @@ HOST = "127.0.0.1"
 APP = "config.asgi:application"
 SERVE = ["-c", "config/gunicorn.conf.py", "-k", "asgi"]  # make serve, then APP
 _SERVER_ERROR = re.compile(r'HTTP/1\.[01]" 5\d\d ')
+# gunicorn's ASGI worker logs a request whose client hung up before the answer as "500 0" (no
+# body was sent). A real server error has a body and a logged traceback, which still count.
+_CLIENT_GONE = re.compile(r'HTTP/1\.[01]" 500 0 ')
 MANAGE_TIMEOUT = 300
 START_TIMEOUT = 60
 STOP_TIMEOUT = 30
@@ -187,7 +190,11 @@ class LiveServer:
             lines = self.log_path.read_text(errors="replace").splitlines()
         except OSError:
             return []
-        return [line for line in lines if _SERVER_ERROR.search(line) or "Traceback" in line]
+        return [
+            line
+            for line in lines
+            if (_SERVER_ERROR.search(line) and not _CLIENT_GONE.search(line)) or "Traceback" in line
+        ]
 
     def log_tail(self, chars: int = 4000) -> str:
         try:
