@@ -13,6 +13,7 @@ shutdown closes the sockets at once); it refuses to start on a gunicorn it was n
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 
@@ -36,6 +37,8 @@ from events.sockets.routing import websocket_app  # noqa: E402
 logger = logging.getLogger(__name__)
 
 gunicorn_adapter.install()
+
+LISTENER_STOP = 2.0  # seconds
 
 
 class Application:
@@ -84,7 +87,12 @@ class Application:
 
     async def shutdown(self) -> None:
         if self.listener is not None:
-            await self.listener.stop()
+            # Closing its connection can hang on a database that went away; the process is
+            # exiting, so it gets LISTENER_STOP seconds and then is left to the exit.
+            try:
+                await asyncio.wait_for(self.listener.stop(), LISTENER_STOP)
+            except TimeoutError:
+                logger.warning("events listener did not stop within %s s", LISTENER_STOP)
         socket_db.shutdown()
         self.http.shutdown()
 

@@ -13,7 +13,8 @@ The reader stops reading while `QUEUED` frames wait, so the websocket's own flow
 in the queue behind the frames sent before it, and is answered only once they are committed,
 so the events a pong confirms survive the process being killed. If the database fails, the
 socket closes (1011) with those pings unanswered and the client resends. When the server
-stops, the frames already read are stored and the socket closes with 1012; the client
+stops, the frames already read (also those the server read just after the stop message) are
+stored, and the pings among them answered; then the socket closes with 1012 and the client
 reconnects and resends whatever it has not seen confirmed.
 """
 
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 BATCH = 100
 QUEUED = 100
+DRAIN = 64  # frames read after the stop message, at most
+DRAIN_IDLE = 0.05  # seconds without one that end the drain
 
 # The database (not the event) failed: nothing can be stored, so no ping may be answered.
 UNAVAILABLE = (OperationalError, InterfaceError)
@@ -96,8 +99,21 @@ async def _read(socket: WebSocket, queue: asyncio.Queue[Frame | Ping | None]) ->
         stopping = False
     except ServerStopping:
         stopping = True
+        await _drain(socket, queue)
     await queue.put(None)
     return stopping
+
+
+async def _drain(socket: WebSocket, queue: asyncio.Queue[Frame | Ping | None]) -> None:
+    """After the stop: queue what the server had already read off the wire behind the stop
+    message (its receive queue holds up to 32), so it is stored, and its pings answered,
+    before the 1012 close instead of being resent. Bounded in count and in idle time."""
+    for _ in range(DRAIN):
+        try:
+            item = await asyncio.wait_for(socket.receive_frame(), DRAIN_IDLE)
+        except (TimeoutError, Disconnected, ServerStopping):
+            return
+        await queue.put(item)
 
 
 async def _ingest(socket: WebSocket, queue: asyncio.Queue[Frame | Ping | None]) -> None:
