@@ -16,7 +16,9 @@ def _vendor(connection: BaseDatabaseWrapper) -> ModuleType:
         return postgres
     if connection.vendor == "sqlite":
         return sqlite
-    raise NotImplementedError(f"run counters support PostgreSQL and SQLite, not {connection.vendor}")
+    raise NotImplementedError(
+        f"run counters support PostgreSQL and SQLite, not {connection.vendor}"
+    )
 
 
 def _run(connection: BaseDatabaseWrapper, statements: list[str]) -> None:

@@ -169,4 +169,5 @@ def rebuild_statements() -> list[str]:
         count_sql(FLOW_RUN_SOURCE, "0::smallint"),
         tag_sql(FLOW_RUN_SOURCE, "0::smallint"),
         history_sql(FLOW_RUN_SOURCE, "0::smallint"),
+        f"ANALYZE {', '.join(TABLES)}",
     ]

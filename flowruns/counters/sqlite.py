@@ -58,8 +58,7 @@ def _history(r: str, sign: str) -> list[str]:
         for name, term in terms.items()
     }
     where = (
-        f"{r}.expected_start_time IS NOT NULL AND slot = {slot}"
-        f" AND {_same_state(r)} AND shard = 0"
+        f"{r}.expected_start_time IS NOT NULL AND slot = {slot} AND {_same_state(r)} AND shard = 0"
     )
     zeros = ", ".join("0" for _ in HISTORY_SUMS)
     updates = ", ".join(f"{s} = {s} + ({sign}) * ({row[s]})" for s in HISTORY_SUMS)

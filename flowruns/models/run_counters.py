@@ -52,13 +52,13 @@ class FlowRunHistorySlot(models.Model):
     Times are integer microseconds, so sums never drift. With `t0` the slot's start:
     * `run_time_us`: Σ max(0, total_run_time) of runs not RUNNING-with-a-state-timestamp;
     * `running_n`, `running_base_us`: RUNNING runs with a state timestamp and
-      total_run_time ≥ 0, and Σ (total_run_time − (state_timestamp − t0)); their run time at
-      `now` is `running_base_us + running_n · (now − t0)` unless a state timestamp is after
+      total_run_time ≥ 0, and Σ (total_run_time - (state_timestamp - t0)); their run time at
+      `now` is `running_base_us + running_n · (now - t0)` unless a state timestamp is after
       `now` (the clamp at zero applies, the reader checks);
     * `irregular_n`: RUNNING runs with a negative total_run_time (answered from raw rows);
-    * `late_us`: Σ (start_time − expected_start_time) of runs that started late;
-    * `waiting_n`, `waiting_base_us`: runs not started and not terminal, and Σ (t0 − expected);
-      their lateness is `waiting_base_us + waiting_n · (now − t0)` once the slot has passed.
+    * `late_us`: Σ (start_time - expected_start_time) of runs that started late;
+    * `waiting_n`, `waiting_base_us`: runs not started and not terminal, and Σ (t0 - expected);
+      their lateness is `waiting_base_us + waiting_n · (now - t0)` once the slot has passed.
     """
 
     id = models.BigAutoField(primary_key=True)
