@@ -154,7 +154,9 @@ def test_runs_in_the_slot_holding_now_are_late_only_before_now():
     for seconds in (-200, -5, 5, 200):  # NOW is 12:34:56: all four share its 10-minute slot
         FlowRunFactory(state_type="PENDING", expected_start_time=NOW + timedelta(seconds=seconds))
 
-    ours, plain = both({}, start=NOW - DAY, end=NOW + DAY, interval=3600, now=NOW)
+    start = NOW.replace(hour=0, minute=0, second=0, microsecond=0)  # hours hold whole slots
+
+    ours, plain = both({}, start=start, end=start + DAY, interval=3600, now=NOW)
 
     assert_same(ours, plain)
     lateness = sum(s["sum_estimated_lateness"] for b in ours for s in b.states)
