@@ -144,7 +144,10 @@ def install_statements() -> list[str]:
         statements += [_function(event), _trigger(event)]
     statements += [
         "CREATE OR REPLACE FUNCTION flow_run_counters_truncate() RETURNS trigger"
-        f" LANGUAGE plpgsql AS $fn$ BEGIN TRUNCATE {', '.join(TABLES)}; RETURN NULL; END $fn$",
+        " LANGUAGE plpgsql AS $fn$ BEGIN "
+        # DELETE, not TRUNCATE: Django's flush truncates these tables in the same statement.
+        + " ".join(f"DELETE FROM {table};" for table in TABLES)
+        + " RETURN NULL; END $fn$",
         "CREATE TRIGGER flow_run_counters_truncate AFTER TRUNCATE ON flow_run"
         " FOR EACH STATEMENT EXECUTE FUNCTION flow_run_counters_truncate()",
     ]
