@@ -75,6 +75,10 @@ def _apply(r: str, sign: str) -> list[str]:
     return [*_count(r, sign), *_tags(r, sign), *_history(r, sign)]
 
 
+def _empty_when_no_runs() -> list[str]:
+    return [f"DELETE FROM {t} WHERE NOT EXISTS (SELECT 1 FROM flow_run)" for t in TABLES]
+
+
 def _trigger(event: str, body: list[str], when: str = "") -> str:
     return (
         f"CREATE TRIGGER flow_run_counters_{event} AFTER {event.upper()} ON flow_run"
@@ -89,7 +93,9 @@ def install_statements() -> list[str]:
         f"CREATE INDEX {TAG_TABLE}_key ON {TAG_TABLE} (tag, state_type, state_name)",
         f"CREATE INDEX {HISTORY_TABLE}_key ON {HISTORY_TABLE} (slot, state_type, state_name)",
         _trigger("insert", _apply("NEW", "1")),
-        _trigger("delete", _apply("OLD", "-1")),
+        # Once no run is left the counters are empty too, whatever order a flush deleted the
+        # tables in (a counter table emptied before `flow_run` would otherwise go negative).
+        _trigger("delete", [*_apply("OLD", "-1"), *_empty_when_no_runs()]),
         _trigger("update", [*_apply("OLD", "-1"), *_apply("NEW", "1")], f" WHEN {changed}"),
     ]
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from flowruns.models import Flow, FlowRun
+from flowruns.models import Flow, FlowRun, FlowRunCount, FlowRunHistorySlot, FlowRunTagCount
 from flowruns.selectors.run_counters.count import counted_runs
 from flowruns.selectors.run_counters.shapes import CounterShape
 from tests.factories import FlowFactory, FlowRunFactory
@@ -104,3 +104,18 @@ def test_truncate_empties_the_counters_too():
 
     assert_counters_exact()
     assert counted_runs(CounterShape()) == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite: PostgreSQL's flush truncates (tested above)"
+)
+def test_deleting_every_run_after_the_counters_leaves_them_empty():
+    """Django's flush deletes table by table, in no fixed order."""
+    make_runs(30)
+    for model in (FlowRunCount, FlowRunTagCount, FlowRunHistorySlot):
+        model.objects.all().delete()
+
+    FlowRun.objects.all().delete()
+
+    assert_counters_exact()
+    assert not FlowRunCount.objects.exists()
