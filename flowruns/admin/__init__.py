@@ -7,6 +7,14 @@ scans a table for its options (`filters`), select_related for every foreign key 
 read-only detail pages; state changes go through `flow_run_set_state` (`actions`).
 """
 
-from . import deployments, flow_runs, flows, inputs, task_runs, work_pools
+from . import deployments, flow_runs, flows, inputs, run_counters, task_runs, work_pools
 
-__all__ = ["deployments", "flow_runs", "flows", "inputs", "task_runs", "work_pools"]
+__all__ = [
+    "deployments",
+    "flow_runs",
+    "flows",
+    "inputs",
+    "run_counters",
+    "task_runs",
+    "work_pools",
+]

@@ -8,6 +8,7 @@ from .deployment import Deployment, DeploymentConcurrencyLease
 from .flow import Flow
 from .flow_run import FlowRun, FlowRunState
 from .inputs import FlowRunInput
+from .run_counters import FlowRunCount, FlowRunHistorySlot, FlowRunTagCount
 from .task_run import TaskRun, TaskRunState
 from .work_pool import WorkPool, WorkQueue
 
@@ -17,8 +18,11 @@ __all__ = [
     "DeploymentConcurrencyLease",
     "Flow",
     "FlowRun",
+    "FlowRunCount",
+    "FlowRunHistorySlot",
     "FlowRunInput",
     "FlowRunState",
+    "FlowRunTagCount",
     "StateType",
     "TaskRun",
     "TaskRunState",

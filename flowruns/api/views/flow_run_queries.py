@@ -28,18 +28,21 @@ from flowruns.filters.limits import check_limit
 from flowruns.selectors.flow_run_queries import (
     flow_run_ids,
     flow_runs_average_lateness,
-    flow_runs_count,
     flow_runs_page,
 )
-from flowruns.selectors.history import flow_run_history
+from flowruns.selectors.run_counters.count import flow_runs_count_matching
+from flowruns.selectors.run_counters.history import flow_run_history_matching
 from flowruns.services.flow_runs_delete import flow_runs_delete_by_ids
 
-from .routes import count_route, filter_route
+from .routes import filter_route
 
 
 class FlowRunQueryViewSet(PrefectViewSet):
     filter = filter_route(FlowRunFilterBody, flow_runs_page, FlowRunSerializer, r.FlowRunResponses)
-    count = count_route(FlowRunQuery, flow_runs_count)
+
+    @extend_schema(request=FlowRunQuery, responses=r.answers({200: int}, 422))
+    def count(self, request: Request) -> Response:
+        return Response(flow_runs_count_matching(query=field_body(request, FlowRunQuery)))
 
     @extend_schema(
         request=FlowRunPaginateBody, responses=r.answers({200: r.FlowRunPaginationResponse}, 422)
@@ -48,7 +51,7 @@ class FlowRunQueryViewSet(PrefectViewSet):
         body = field_body(request, FlowRunPaginateBody)
         limit = check_limit(body.limit)
         where = body.q()
-        count = flow_runs_count(where=where)
+        count = flow_runs_count_matching(query=body)
         offset = (body.page - 1) * limit
         runs = flow_runs_page(where=where, sort=body.sort, limit=limit, offset=offset)
         return Response(
@@ -72,8 +75,8 @@ class FlowRunQueryViewSet(PrefectViewSet):
         body = field_body(request, FlowRunHistoryBody)
         if body.history_interval_seconds < 1:
             raise DetailError(422, "History interval must not be less than 1 second.")
-        buckets = flow_run_history(
-            where=body.q(),
+        buckets = flow_run_history_matching(
+            query=body,
             start=body.history_start,
             end=body.history_end,
             interval_seconds=body.history_interval_seconds,

@@ -1,0 +1,49 @@
+"""PostgreSQL plans: /count of a state reads the counter table, never `flow_run`."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .runs import make_runs
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def plans_of(api, path: str, body: dict) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(path, body, format="json")
+    assert response.status_code == 200
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute(f"EXPLAIN {query['sql']}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}},
+        {},
+        {"flow_runs": {"tags": {"all_": ["team-1"]}, "state": {"type": {"any_": ["FAILED"]}}}},
+    ],
+)
+def test_count_reads_the_counters_not_flow_run(api, body):
+    make_runs(50)
+
+    plans = plans_of(api, "/api/flow_runs/count", body)
+
+    assert plans
+    assert all(" on flow_run " not in plan and " on flow_run\n" not in plan for plan in plans)
+    assert any("flow_run_count" in plan or "flow_run_tag_count" in plan for plan in plans)
+
+
+def test_a_filter_the_counters_do_not_cover_still_counts_flow_run(api):
+    make_runs(20)
+
+    plans = plans_of(api, "/api/flow_runs/count", {"flow_runs": {"name": {"like_": "x"}}})
+
+    assert any("flow_run" in plan and "flow_run_count" not in plan for plan in plans)
