@@ -53,7 +53,8 @@ class FlowRun(TimestampedModel, RunFields):
             )
         ]
         # Every sort ends with `id` so pages are stable; each sort has an index that serves
-        # ORDER BY ... LIMIT without sorting the table.
+        # ORDER BY ... LIMIT without sorting the table. An ASC sort reads its DESC index
+        # backwards (the NULL placements mirror each other), so there is no ASC twin.
         indexes = [
             models.Index(
                 Coalesce("start_time", "expected_start_time").desc(),
@@ -61,14 +62,8 @@ class FlowRun(TimestampedModel, RunFields):
                 name="ix_flow_run__start_desc",
             ),
             models.Index(
-                Coalesce("start_time", "expected_start_time"),
-                F("id"),
-                name="ix_flow_run__start_asc",
-            ),
-            models.Index(
                 F("expected_start_time").desc(), F("id").desc(), name="ix_flow_run__exp_start_desc"
             ),
-            models.Index(fields=["expected_start_time", "id"], name="ix_flow_run__exp_start_asc"),
             models.Index(
                 fields=["next_scheduled_start_time", "id"], name="ix_flow_run__next_sched_asc"
             ),
@@ -89,6 +84,23 @@ class FlowRun(TimestampedModel, RunFields):
             # filter are answered from the index alone; SQLite builds it without the column.
             models.Index(
                 fields=["state_type", "id"], include=["tags"], name="ix_flow_run__state_type_id"
+            ),
+            # A filter pinning a few state types, sorted by expected or actual start, is read
+            # one branch per state along these (`selectors/state_branches.py`); `tags` (and
+            # the start columns) are included so the branches need not visit the table.
+            models.Index(
+                F("state_type"),
+                F("expected_start_time").desc(),
+                F("id").desc(),
+                include=["tags"],
+                name="ix_flow_run__type_exp_desc",
+            ),
+            models.Index(
+                F("state_type"),
+                Coalesce("start_time", "expected_start_time").desc(),
+                F("id").desc(),
+                include=["tags", "start_time", "expected_start_time"],
+                name="ix_flow_run__type_start_desc",
             ),
             models.Index(fields=["state_name"], name="ix_flow_run__state_name"),
             models.Index(fields=["state_timestamp"], name="ix_flow_run__state_timestamp"),

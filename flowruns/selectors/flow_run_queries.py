@@ -12,21 +12,29 @@ from flowruns.models import FlowRun
 
 from .flow_run_rows import FlowRunRow, flow_run_rows
 from .run_metrics import estimated_lateness
+from .state_branches import BRANCHED_SORTS, pinned_state_types, state_branch_ids
 
 
 def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[FlowRunRow]:
+    """The page's ids first (from indexes, without the wide row or its joins), then just
+    those runs. A filter that pins a few state types is read one ordered branch per state
+    (`state_branches`) when an index serves the sort that way."""
     if limit == 0:
         return []
-    ordering = flow_run_ordering(sort)
-    if offset == 0:
-        return flow_run_rows(FlowRun.objects.filter(where).order_by(*ordering)[:limit])
-    # Deep pages: find the page's ids first, so the rows skipped by OFFSET are never joined
-    # to their states and queues; then load just those runs.
-    ids = list(
-        FlowRun.objects.filter(where)
-        .order_by(*ordering)
-        .values_list("id", flat=True)[offset : offset + limit]
-    )
+    states = pinned_state_types(where)
+    if states is not None and sort in BRANCHED_SORTS:
+        ids = state_branch_ids(where=where, states=states, sort=sort, limit=limit, offset=offset)
+    else:
+        ordering = flow_run_ordering(sort)
+        queryset = FlowRun.objects.filter(where).order_by(*ordering).values_list("id", flat=True)
+        ids = list(queryset[offset : offset + limit])
+    return flow_runs_by_ids(ids)
+
+
+def flow_runs_by_ids(ids: list[Any]) -> list[FlowRunRow]:
+    """The runs of `ids` as rows, in the order of `ids` (ids no longer there are skipped)."""
+    if not ids:
+        return []
     runs = {run.id: run for run in flow_run_rows(FlowRun.objects.filter(id__in=ids))}  # type: ignore[attr-defined]
     return [runs[run_id] for run_id in ids if run_id in runs]
 
