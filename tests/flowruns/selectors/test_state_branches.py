@@ -1,0 +1,169 @@
+"""Per-state branches: which filters they apply to, and pages identical to the plain query's
+(same rows, same order, ties by id) for many filters, sorts and offsets, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from flowruns.filters.bodies import FlowRunQuery
+from flowruns.filters.sorting import FlowRunSort, flow_run_ordering
+from flowruns.models import FlowRun
+from flowruns.selectors.flow_run_queries import flow_runs_page
+from flowruns.selectors.state_branches import BRANCHED_SORTS, pinned_state_types
+from tests.factories import FlowFactory, FlowRunFactory
+
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+NINE_MINUTES_IN = T0 + timedelta(minutes=9)
+FINISHED = ["COMPLETED", "FAILED"]
+STATES = ["COMPLETED", "COMPLETED", "FAILED", "SCHEDULED", "RUNNING", "CRASHED", "PENDING"]
+
+
+def where(body: dict[str, Any]) -> Q:
+    return FlowRunQuery.model_validate(body).q()
+
+
+# ---- which filters pin state types ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "pinned"),
+    [
+        ({"flow_runs": {"state": {"type": {"any_": FINISHED}}}}, FINISHED),
+        (
+            {"flow_runs": {"tags": {"all_": ["team-1"]}, "state": {"type": {"any_": FINISHED}}}},
+            FINISHED,
+        ),
+        ({"flow_runs": {"state": {"type": {"any_": ["FAILED", "COMPLETED"]}}}}, FINISHED),
+        (
+            {
+                "flows": {"name": {"any_": ["etl"]}},
+                "flow_runs": {"state": {"type": {"any_": ["RUNNING"]}}},
+            },
+            ["RUNNING"],
+        ),
+        ({"flow_runs": {"state": {"type": {"any_": []}}}}, []),
+        (
+            {"flow_runs": {"state": {"type": {"any_": FINISHED, "not_any_": ["FAILED"]}}}},
+            FINISHED,
+        ),
+    ],
+)
+def test_a_filter_that_requires_a_state_type_pins_those_types(body, pinned):
+    assert pinned_state_types(where(body)) == pinned
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"flow_runs": {"tags": {"all_": ["team-1"]}}},
+        {"flow_runs": {"state": {"type": {"not_any_": ["SCHEDULED"]}}}},
+        {"flow_runs": {"state": {"name": {"any_": ["Late"]}}}},
+        {
+            "flow_runs": {
+                "operator": "or_",
+                "tags": {"all_": ["team-1"]},
+                "state": {"type": {"any_": FINISHED}},
+            }
+        },
+        {
+            "flow_runs": {
+                "state": {
+                    "operator": "or_",
+                    "type": {"any_": FINISHED},
+                    "name": {"any_": ["Late"]},
+                }
+            }
+        },
+        {"task_runs": {"state": {"type": {"any_": ["FAILED"]}}}},
+    ],
+)
+def test_a_filter_that_lets_any_state_type_through_pins_nothing(body):
+    assert pinned_state_types(where(body)) is None
+
+
+def test_pins_from_several_conditions_intersect():
+    api = where({"flow_runs": {"state": {"type": {"any_": ["COMPLETED", "FAILED", "CRASHED"]}}}})
+    admin = Q(state_type__in=["FAILED", "CRASHED", "RUNNING"])
+    assert pinned_state_types(api & admin) == ["CRASHED", "FAILED"]
+    assert pinned_state_types(api & Q(state_type="FAILED")) == ["FAILED"]
+
+
+# ---- the same pages as the plain query -----------------------------------------------------
+@pytest.fixture
+def runs() -> None:
+    """60 runs over two flows and six state types, with tied and missing sort keys."""
+    flows = [FlowFactory.create(name="etl"), FlowFactory.create(name="report")]
+    for i in range(60):
+        expected = None if i % 17 == 0 else T0 + timedelta(minutes=(i * 7) % 25)
+        started = None if i % 3 == 0 else T0 + timedelta(minutes=(i * 5) % 20)
+        FlowRunFactory.create(
+            flow=flows[i % 2],
+            name=f"run-{i % 9}",
+            state_type=STATES[i % len(STATES)],
+            tags=[f"team-{i % 3}"] + (["prod"] if i % 4 else []),
+            expected_start_time=expected,
+            start_time=started,
+            end_time=None if started is None else started + timedelta(minutes=i % 4),
+            with_state=True,
+        )
+
+
+FILTERS = [
+    {"flow_runs": {"state": {"type": {"any_": FINISHED}}}},
+    {"flow_runs": {"tags": {"all_": ["team-1"]}, "state": {"type": {"any_": FINISHED}}}},
+    {"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}},
+    {"flow_runs": {"state": {"type": {"any_": ["SCHEDULED", "PENDING", "RUNNING", "CRASHED"]}}}},
+    {"flow_runs": {"state": {"type": {"any_": FINISHED, "not_any_": ["FAILED"]}}}},
+    {"flow_runs": {"name": {"like_": "n-1"}, "state": {"type": {"any_": FINISHED}}}},
+    {"flows": {"name": {"any_": ["etl"]}}, "flow_runs": {"state": {"type": {"any_": FINISHED}}}},
+    {
+        "flow_runs": {
+            "start_time": {"after_": T0.isoformat(), "before_": NINE_MINUTES_IN.isoformat()},
+            "state": {"type": {"any_": ["COMPLETED", "RUNNING"]}},
+        }
+    },
+    {"flow_runs": {"state": {"type": {"any_": ["PAUSED", "FAILED"]}}}},
+    {"flow_runs": {"state": {"type": {"any_": []}}}},
+    {},
+    {"flow_runs": {"tags": {"all_": ["prod"]}}},
+]
+PAGES = [(5, 0), (7, 3), (10, 25), (200, 0), (3, 1000)]
+
+
+def plain_page(q: Q, sort: FlowRunSort, limit: int, offset: int) -> list[Any]:
+    ordered = FlowRun.objects.filter(q).order_by(*flow_run_ordering(sort))
+    return list(ordered.values_list("id", flat=True)[offset : offset + limit])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sort", list(FlowRunSort))
+def test_pages_are_the_plain_querys_rows_in_its_order(runs, sort):
+    compared = 0
+    for body in FILTERS:
+        q = where(body)
+        for limit, offset in PAGES:
+            with CaptureQueriesContext(connection) as queries:
+                page = flow_runs_page(where=q, sort=sort, limit=limit, offset=offset)
+            expected = plain_page(q, sort, limit, offset)
+            assert [run.id for run in page] == expected, (body, limit, offset)
+            branched = any("AS page" in query["sql"] for query in queries.captured_queries)
+            pinned = pinned_state_types(q)
+            assert branched == (sort in BRANCHED_SORTS and bool(pinned)), body
+            compared += len(expected)
+    assert compared > 200  # the pages are not all empty
+
+
+@pytest.mark.django_db
+def test_a_branched_page_loads_the_full_rows(runs):
+    q = where({"flow_runs": {"tags": {"all_": ["team-2"]}, "state": {"type": {"any_": FINISHED}}}})
+    page = flow_runs_page(where=q, sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=4, offset=1)
+    assert len(page) == 4
+    for row in page:
+        run = FlowRun.objects.select_related("state").get(id=row.id)
+        assert (row.name, row.tags, row.state_type) == (run.name, run.tags, run.state_type)
+        assert row.state.id == run.state.id and row.state.type == run.state_type
