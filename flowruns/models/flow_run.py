@@ -85,9 +85,9 @@ class FlowRun(TimestampedModel, RunFields):
             models.Index(
                 fields=["state_type", "id"], include=["tags"], name="ix_flow_run__state_type_id"
             ),
-            # A filter pinning a few state types, sorted by expected or actual start, is read
-            # one branch per state along these (`selectors/state_branches.py`); `tags` (and
-            # the start columns) are included so the branches need not visit the table.
+            # A filter pinning a few state types (or names), sorted by expected or actual start,
+            # is read one branch per state along these (`selectors/state_branches.py`); `tags`
+            # (and the start columns) are included so the branches need not visit the table.
             models.Index(
                 F("state_type"),
                 F("expected_start_time").desc(),
@@ -101,6 +101,13 @@ class FlowRun(TimestampedModel, RunFields):
                 F("id").desc(),
                 include=["tags", "start_time", "expected_start_time"],
                 name="ix_flow_run__type_start_desc",
+            ),
+            models.Index(
+                F("state_name"),
+                F("expected_start_time").desc(),
+                F("id").desc(),
+                include=["tags"],
+                name="ix_flow_run__sname_exp_desc",
             ),
             models.Index(fields=["state_name"], name="ix_flow_run__state_name"),
             models.Index(fields=["state_timestamp"], name="ix_flow_run__state_timestamp"),

@@ -12,23 +12,28 @@ from flowruns.models import FlowRun
 
 from .flow_run_rows import FlowRunRow, flow_run_rows
 from .run_metrics import estimated_lateness
-from .state_branches import BRANCHED_SORTS, pinned_state_types, state_branch_ids
+from .state_branches import branch_plan, state_branch_ids
 
 
 def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[FlowRunRow]:
-    """The page's ids first (from indexes, without the wide row or its joins), then just
-    those runs. A filter that pins a few state types is read one ordered branch per state
-    (`state_branches`) when an index serves the sort that way."""
+    """A filter that pins a few state types (or names) is read one ordered branch per state
+    (`state_branches`) when an index serves the sort that way: the page's ids from the
+    indexes alone, then just those runs. Otherwise the first page is one query, and deeper
+    pages find their ids first, so the rows skipped by OFFSET are never read whole or joined
+    to their states and queues."""
     if limit == 0:
         return []
-    states = pinned_state_types(where)
-    if states is not None and sort in BRANCHED_SORTS:
-        ids = state_branch_ids(where=where, states=states, sort=sort, limit=limit, offset=offset)
-    else:
-        ordering = flow_run_ordering(sort)
-        queryset = FlowRun.objects.filter(where).order_by(*ordering).values_list("id", flat=True)
-        ids = list(queryset[offset : offset + limit])
-    return flow_runs_by_ids(ids)
+    plan = branch_plan(where, sort)
+    if plan is not None:
+        column, values = plan
+        ids = state_branch_ids(
+            where=where, column=column, values=values, sort=sort, limit=limit, offset=offset
+        )
+        return flow_runs_by_ids(ids)
+    runs = FlowRun.objects.filter(where).order_by(*flow_run_ordering(sort))
+    if offset == 0:
+        return flow_run_rows(runs[:limit])
+    return flow_runs_by_ids(list(runs.values_list("id", flat=True)[offset : offset + limit]))
 
 
 def flow_runs_by_ids(ids: list[Any]) -> list[FlowRunRow]:

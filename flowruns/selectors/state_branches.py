@@ -18,10 +18,11 @@ sort index filtering by state, or reads every matching run and sorts them. The b
 select only the id and the sort key, so with `tags` in the index (INCLUDE) the common
 filters are answered from the index alone; the caller then loads the page's rows by id.
 
-The rewrite applies when the filter *implies* a small set of state types: a `state_type IN`
-(or `=`) reached from the top of the `Q` through AND alone, not negated. Each branch is the
-same filter with that condition narrowed to one state, so the branches partition exactly the
-rows the plain query finds, and the merge orders them by the same keys (ties by id).
+The rewrite applies when the filter *implies* a small set of state types (or, failing that,
+state names): a `state_type IN` (or `=`) reached from the top of the `Q` through AND alone,
+not negated. Each branch is the same filter with that condition narrowed to one value, so the
+branches partition exactly the rows the plain query finds, and the merge orders them by the
+same keys (ties by id).
 """
 
 from __future__ import annotations
@@ -36,35 +37,42 @@ from django.db.models.lookups import Exact, In
 from flowruns.filters.sorting import FlowRunSort, flow_run_ordering
 from flowruns.models import FlowRun
 
-COLUMN = "state_type"
+# The columns a page may be split on, each with the sorts that an index led by it serves
+# in the sort's order (read forwards or backwards): `ix_flow_run__type_exp_desc`,
+# `ix_flow_run__type_start_desc` and `ix_flow_run__state_type_id` for the state type,
+# `ix_flow_run__sname_exp_desc` for the state name (the UI filters by names such as "Late").
+BRANCHED_SORTS: dict[str, frozenset[FlowRunSort]] = {
+    "state_type": frozenset(
+        {
+            FlowRunSort.EXPECTED_START_TIME_DESC,
+            FlowRunSort.EXPECTED_START_TIME_ASC,
+            FlowRunSort.START_TIME_DESC,
+            FlowRunSort.START_TIME_ASC,
+            FlowRunSort.ID_DESC,
+        }
+    ),
+    "state_name": frozenset(
+        {FlowRunSort.EXPECTED_START_TIME_DESC, FlowRunSort.EXPECTED_START_TIME_ASC}
+    ),
+}
+# More branches than this and the merge reads more than one ordered walk would.
+MAX_BRANCHES = 10
 
-# Sorts with an index led by `state_type` in the sort's order (read forwards or backwards):
-# `ix_flow_run__type_exp_desc`, `ix_flow_run__type_start_desc`, `ix_flow_run__state_type_id`.
-BRANCHED_SORTS = frozenset(
-    {
-        FlowRunSort.EXPECTED_START_TIME_DESC,
-        FlowRunSort.EXPECTED_START_TIME_ASC,
-        FlowRunSort.START_TIME_DESC,
-        FlowRunSort.START_TIME_ASC,
-        FlowRunSort.ID_DESC,
-    }
-)
 
-
-def _atom_states(child: Any) -> set[str] | None:
-    """The states a condition on `state_type` allows, or None when it is something else."""
+def _atom_values(child: Any, column: str) -> set[str] | None:
+    """The values a condition on `column` allows, or None when it is something else."""
     if isinstance(child, tuple):
         key, value = child
-        if key in (COLUMN, f"{COLUMN}__exact"):
+        if key in (column, f"{column}__exact"):
             return _values([value])
-        return _values(value) if key == f"{COLUMN}__in" else None
-    if isinstance(child, In | Exact) and isinstance(child.lhs, F) and child.lhs.name == COLUMN:
+        return _values(value) if key == f"{column}__in" else None
+    if isinstance(child, In | Exact) and isinstance(child.lhs, F) and child.lhs.name == column:
         return _values(child.rhs) if isinstance(child, In) else _values([child.rhs])
     return None
 
 
 def _values(values: Any) -> set[str] | None:
-    """Literal state names only: a subquery or an expression pins nothing we can see."""
+    """Literal strings only: a subquery or an expression pins nothing we can see."""
     if isinstance(values, list | tuple | set | frozenset) and all(
         isinstance(v, str) for v in values
     ):
@@ -72,27 +80,42 @@ def _values(values: Any) -> set[str] | None:
     return None
 
 
-def pinned_state_types(where: Q) -> list[str] | None:
-    """The state types `where` allows at most, sorted, when it pins them (else None)."""
+def pinned_values(where: Q, column: str = "state_type") -> list[str] | None:
+    """The values of `column` that `where` allows at most, sorted, when it pins them through
+    AND alone (else None)."""
     if where.negated or where.connector != Q.AND:
         return None
     found: set[str] | None = None
     for child in where.children:
-        states = pinned_state_types(child) if isinstance(child, Q) else _atom_states(child)
-        if states is not None:
-            found = states if found is None else found & states
+        if isinstance(child, Q):
+            values = pinned_values(child, column)
+        else:
+            values = _atom_values(child, column)
+        if values is not None:
+            found = values if found is None else found & values
     return None if found is None else sorted(found)
 
 
-def _narrowed(where: Q, state: str) -> Q:
-    """`where` with each pinning condition on `state_type` replaced by `state_type = state`
-    (a state the caller took from every one of them)."""
+def branch_plan(where: Q, sort: FlowRunSort) -> tuple[str, list[str]] | None:
+    """The column to split a page of `where` on and its values, when an index serves `sort`
+    along each of them; None when the plain query is the better shape."""
+    for column, sorts in BRANCHED_SORTS.items():
+        if sort in sorts:
+            values = pinned_values(where, column)
+            if values is not None and len(values) <= MAX_BRANCHES:
+                return column, values
+    return None
+
+
+def _narrowed(where: Q, column: str, value: str) -> Q:
+    """`where` with each pinning condition on `column` replaced by `column = value` (a value
+    the caller took from every one of them)."""
     narrowed = Q(_connector=where.connector, _negated=where.negated)
     for child in where.children:
         if isinstance(child, Q) and not child.negated and child.connector == Q.AND:
-            narrowed.children.append(_narrowed(child, state))
-        elif _atom_states(child) is not None:
-            narrowed.children.append(Q(**{COLUMN: state}))
+            narrowed.children.append(_narrowed(child, column, value))
+        elif _atom_values(child, column) is not None:
+            narrowed.children.append(Q(**{column: value}))
         else:
             narrowed.children.append(child)
     return narrowed
@@ -125,17 +148,18 @@ def _branch_sql(where: Q, ordering: Sequence[OrderBy], rows: int) -> tuple[str, 
 
 
 def state_branch_ids(
-    *, where: Q, states: Sequence[str], sort: FlowRunSort, limit: int, offset: int
+    *, where: Q, column: str, values: Sequence[str], sort: FlowRunSort, limit: int, offset: int
 ) -> list[Any]:
     """Ids of the page `[offset, offset + limit)` of `where` in `sort` order, found with one
-    branch per state of `states` (which `where` must pin, see `pinned_state_types`)."""
-    if not states or limit == 0:
+    branch per value of `column` (which `where` must pin, see `branch_plan`)."""
+    if not values or limit == 0:
         return []
     ordering = flow_run_ordering(sort)
     names = ("sort_key", "id") if len(ordering) == 2 else ("id",)
     parts, params = [], []
-    for i, state in enumerate(states):
-        sql, branch_params = _branch_sql(_narrowed(where, state), ordering, offset + limit)
+    for i, value in enumerate(values):
+        branch = _narrowed(where, column, value)
+        sql, branch_params = _branch_sql(branch, ordering, offset + limit)
         parts.append(f"SELECT * FROM ({sql}) AS b{i}")
         params.extend(branch_params)
     sql = (

@@ -37,6 +37,7 @@ DAYS = {
         "start_time": {"after_": "2026-11-01T00:00:00Z", "before_": "2026-11-11T00:00:00Z"}
     }
 }
+FINISHED_NAMES = {"flow_runs": {"state": {"name": {"any_": ["Completed", "Failed"]}}}}
 DEPLOYMENT = {"deployments": {"id": {"any_": ["00000000-0000-0000-0000-000000000001"]}}}
 
 
@@ -130,6 +131,7 @@ S_DESC, S_ASC = FlowRunSort.START_TIME_DESC, FlowRunSort.START_TIME_ASC
         (TEAM_FINISHED, S_DESC, 200, 0, "ix_flow_run__type_start_desc"),
         (LIVE, S_ASC, 50, 100, "ix_flow_run__type_start_desc"),
         (TEAM_FINISHED, FlowRunSort.ID_DESC, 200, 0, "ix_flow_run__state_type_id"),
+        (FINISHED_NAMES, E_DESC, 50, 100, "ix_flow_run__sname_exp_desc"),
         # No state filter: the plain sort indexes, ASC sorts reading DESC indexes backwards
         ({}, E_DESC, 50, 0, "ix_flow_run__exp_start_desc"),
         ({}, E_DESC, 50, 2450, "ix_flow_run__exp_start_desc"),
