@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Expression, F, OrderBy, Q
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.db.models.lookups import Exact, In
 
 from flowruns.filters.sorting import FlowRunSort, flow_run_ordering
@@ -66,7 +66,8 @@ def _atom_values(child: Any, column: str) -> set[str] | None:
         if key in (column, f"{column}__exact"):
             return _values([value])
         return _values(value) if key == f"{column}__in" else None
-    if isinstance(child, In | Exact) and isinstance(child.lhs, F) and child.lhs.name == column:
+    lhs = getattr(child, "lhs", None)
+    if isinstance(child, In | Exact) and isinstance(lhs, F) and lhs.name == column:  # type: ignore[attr-defined]
         return _values(child.rhs) if isinstance(child, In) else _values([child.rhs])
     return None
 
@@ -83,17 +84,19 @@ def _values(values: Any) -> set[str] | None:
 def pinned_values(where: Q, column: str = "state_type") -> list[str] | None:
     """The values of `column` that `where` allows at most, sorted, when it pins them through
     AND alone (else None)."""
+    found = _pinned(where, column)
+    return None if found is None else sorted(found)
+
+
+def _pinned(where: Q, column: str) -> set[str] | None:
     if where.negated or where.connector != Q.AND:
         return None
     found: set[str] | None = None
     for child in where.children:
-        if isinstance(child, Q):
-            values = pinned_values(child, column)
-        else:
-            values = _atom_values(child, column)
+        values = _pinned(child, column) if isinstance(child, Q) else _atom_values(child, column)
         if values is not None:
             found = values if found is None else found & values
-    return None if found is None else sorted(found)
+    return found
 
 
 def branch_plan(where: Q, sort: FlowRunSort) -> tuple[str, list[str]] | None:
@@ -135,14 +138,12 @@ def _order_sql(ordering: Sequence[OrderBy], names: Sequence[str]) -> str:
 
 
 def _branch_sql(where: Q, ordering: Sequence[OrderBy], rows: int) -> tuple[str, tuple[Any, ...]]:
-    runs = FlowRun.objects.filter(where).order_by(*ordering)
+    runs: QuerySet[Any, Any] = FlowRun.objects.filter(where).order_by(*ordering)
     if len(ordering) == 2:
-        key = ordering[0].expression
-        assert isinstance(key, Expression | F)
-        values = runs.annotate(sort_key=key).values_list("id", "sort_key")
+        runs = runs.annotate(sort_key=ordering[0].expression).values_list("id", "sort_key")
     else:
-        values = runs.values_list("id")
-    compiler = values[:rows].query.get_compiler(connection=connection)
+        runs = runs.values_list("id")
+    compiler = runs[:rows].query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     return sql, tuple(params)
 
@@ -156,7 +157,8 @@ def state_branch_ids(
         return []
     ordering = flow_run_ordering(sort)
     names = ("sort_key", "id") if len(ordering) == 2 else ("id",)
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for i, value in enumerate(values):
         branch = _narrowed(where, column, value)
         sql, branch_params = _branch_sql(branch, ordering, offset + limit)
@@ -168,5 +170,5 @@ def state_branch_ids(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, limit, offset])
-        to_python = FlowRun._meta.pk.to_python  # type: ignore[union-attr]
+        to_python = FlowRun._meta.pk.to_python
         return [to_python(row[0]) for row in cursor.fetchall()]

@@ -91,6 +91,8 @@ def test_pins_from_several_conditions_intersect():
     admin = Q(state_type__in=["FAILED", "CRASHED", "RUNNING"])
     assert pinned_values(api & admin) == ["CRASHED", "FAILED"]
     assert pinned_values(api & Q(state_type="FAILED")) == ["FAILED"]
+    nested = Q(Q(Q(state_type__in=["COMPLETED", "FAILED"]), Q(tags=[])), Q(state_type="FAILED"))
+    assert pinned_values(nested) == ["FAILED"]
 
 
 E_DESC, S_DESC = FlowRunSort.EXPECTED_START_TIME_DESC, FlowRunSort.START_TIME_DESC
