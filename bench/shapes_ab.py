@@ -33,6 +33,29 @@ HERE = Path(__file__).resolve()
 GROUPS = ("filter", "paginate", "task_runs")
 
 
+def extra_shapes() -> tuple[Any, ...]:
+    """The reference filter under the other sorts clients send, and by state names."""
+    from bench.compare_shapes import FILTER, Shape, _flow_query, _flow_runs, ids, team_finished
+
+    names = {"state": {"name": {"any_": ["Completed", "Failed"]}}}
+    by_sort = [
+        Shape(
+            f"filter team+state {sort}",
+            "filter",
+            _flow_runs(FILTER, lambda f, i, s=sort: _flow_query(s, flow_runs=team_finished(i))),
+            ids,
+        )
+        for sort in ("START_TIME_DESC", "NAME_ASC", "ID_DESC")
+    ]
+    by_name = Shape(
+        "filter state names EXP_START_DESC",
+        "filter",
+        _flow_runs(FILTER, lambda f, i: _flow_query("EXPECTED_START_TIME_DESC", flow_runs=names)),
+        ids,
+    )
+    return (*by_sort, by_name)
+
+
 def measure(code: str, requests: int, shapes: str | None) -> dict[str, Any]:
     """One side, one round, in this process (the `--measure` mode)."""
     sys.path.insert(0, str(Path(code).resolve()))
@@ -52,7 +75,7 @@ def measure(code: str, requests: int, shapes: str | None) -> dict[str, Any]:
     client = Client()
     wanted = shapes.split(",") if shapes else None
     out: dict[str, Any] = {"code": str(Path(flowruns.__file__).parents[1]), "shapes": {}}
-    for shape in SHAPES:
+    for shape in (*SHAPES, *extra_shapes()):
         if shape.group not in GROUPS or "/task_runs/" in shape.build(facts)(0).path:
             continue
         if wanted and not any(w in shape.name for w in wanted):
