@@ -40,7 +40,7 @@ from flowruns.models import FlowRun
 # The columns a page may be split on, each with the sorts that an index led by it serves
 # in the sort's order (read forwards or backwards): `ix_flow_run__type_exp_desc`,
 # `ix_flow_run__type_start_desc` and `ix_flow_run__state_type_id` for the state type,
-# `ix_flow_run__sname_exp_desc` for the state name (the UI filters by names such as "Late").
+# `ix_flow_run__sname_exp_desc` for the state name (a filter may name states, e.g. "Late").
 BRANCHED_SORTS: dict[str, frozenset[FlowRunSort]] = {
     "state_type": frozenset(
         {
