@@ -75,10 +75,10 @@ class FlowRun(TimestampedModel, RunFields):
                 condition=Q(idempotency_key__isnull=False),
                 name="ix_flow_run__idempotency_key",
             ),
-            # Plain btree indexes (db_index=True would add a `_like` twin on PostgreSQL).
+            # Plain btree indexes (db_index=True would add a `_like` twin on PostgreSQL). No
+            # query filters or sorts by `deployment_version` or `state_timestamp`: not indexed.
             models.Index(fields=["work_queue_name"], name="ix_flow_run__work_queue_name"),
             models.Index(fields=["flow_version"], name="ix_flow_run__flow_version"),
-            models.Index(fields=["deployment_version"], name="ix_flow_run__deploy_version"),
             models.Index(fields=["start_time"], name="ix_flow_run__start_time"),
             # Covers `tags` (PostgreSQL INCLUDE) so /count and /paginate with a state and tag
             # filter are answered from the index alone; SQLite builds it without the column.
@@ -110,7 +110,6 @@ class FlowRun(TimestampedModel, RunFields):
                 name="ix_flow_run__sname_exp_desc",
             ),
             models.Index(fields=["state_name"], name="ix_flow_run__state_name"),
-            models.Index(fields=["state_timestamp"], name="ix_flow_run__state_timestamp"),
             models.Index(
                 fields=["deployment_id", "auto_scheduled", "next_scheduled_start_time"],
                 condition=Q(state_type=StateType.SCHEDULED),
