@@ -53,7 +53,8 @@ class FlowRun(TimestampedModel, RunFields):
             )
         ]
         # Every sort ends with `id` so pages are stable; each sort has an index that serves
-        # ORDER BY ... LIMIT without sorting the table.
+        # ORDER BY ... LIMIT without sorting the table. An ASC sort reads its DESC index
+        # backwards (the NULL placements mirror each other), so there is no ASC twin.
         indexes = [
             models.Index(
                 Coalesce("start_time", "expected_start_time").desc(),
@@ -61,14 +62,8 @@ class FlowRun(TimestampedModel, RunFields):
                 name="ix_flow_run__start_desc",
             ),
             models.Index(
-                Coalesce("start_time", "expected_start_time"),
-                F("id"),
-                name="ix_flow_run__start_asc",
-            ),
-            models.Index(
                 F("expected_start_time").desc(), F("id").desc(), name="ix_flow_run__exp_start_desc"
             ),
-            models.Index(fields=["expected_start_time", "id"], name="ix_flow_run__exp_start_asc"),
             models.Index(
                 fields=["next_scheduled_start_time", "id"], name="ix_flow_run__next_sched_asc"
             ),
@@ -80,18 +75,41 @@ class FlowRun(TimestampedModel, RunFields):
                 condition=Q(idempotency_key__isnull=False),
                 name="ix_flow_run__idempotency_key",
             ),
-            # Plain btree indexes (db_index=True would add a `_like` twin on PostgreSQL).
+            # Plain btree indexes (db_index=True would add a `_like` twin on PostgreSQL). No
+            # query filters or sorts by `deployment_version` or `state_timestamp`: not indexed.
             models.Index(fields=["work_queue_name"], name="ix_flow_run__work_queue_name"),
             models.Index(fields=["flow_version"], name="ix_flow_run__flow_version"),
-            models.Index(fields=["deployment_version"], name="ix_flow_run__deploy_version"),
             models.Index(fields=["start_time"], name="ix_flow_run__start_time"),
             # Covers `tags` (PostgreSQL INCLUDE) so /count and /paginate with a state and tag
             # filter are answered from the index alone; SQLite builds it without the column.
             models.Index(
                 fields=["state_type", "id"], include=["tags"], name="ix_flow_run__state_type_id"
             ),
+            # A filter pinning a few state types (or names), sorted by expected or actual start,
+            # is read one branch per state along these (`selectors/state_branches.py`); `tags`
+            # (and the start columns) are included so the branches need not visit the table.
+            models.Index(
+                F("state_type"),
+                F("expected_start_time").desc(),
+                F("id").desc(),
+                include=["tags"],
+                name="ix_flow_run__type_exp_desc",
+            ),
+            models.Index(
+                F("state_type"),
+                Coalesce("start_time", "expected_start_time").desc(),
+                F("id").desc(),
+                include=["tags", "start_time", "expected_start_time"],
+                name="ix_flow_run__type_start_desc",
+            ),
+            models.Index(
+                F("state_name"),
+                F("expected_start_time").desc(),
+                F("id").desc(),
+                include=["tags"],
+                name="ix_flow_run__sname_exp_desc",
+            ),
             models.Index(fields=["state_name"], name="ix_flow_run__state_name"),
-            models.Index(fields=["state_timestamp"], name="ix_flow_run__state_timestamp"),
             models.Index(
                 fields=["deployment_id", "auto_scheduled", "next_scheduled_start_time"],
                 condition=Q(state_type=StateType.SCHEDULED),

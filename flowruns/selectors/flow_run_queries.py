@@ -12,21 +12,34 @@ from flowruns.models import FlowRun
 
 from .flow_run_rows import FlowRunRow, flow_run_rows
 from .run_metrics import estimated_lateness
+from .state_branches import branch_plan, state_branch_ids
 
 
 def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[FlowRunRow]:
+    """A filter that pins a few state types (or names) is read one ordered branch per state
+    (`state_branches`) when an index serves the sort that way: the page's ids from the
+    indexes alone, then just those runs. Otherwise the first page is one query, and deeper
+    pages find their ids first, so the rows skipped by OFFSET are never read whole or joined
+    to their states and queues."""
     if limit == 0:
         return []
-    ordering = flow_run_ordering(sort)
+    plan = branch_plan(where, sort)
+    if plan is not None:
+        column, values = plan
+        ids = state_branch_ids(
+            where=where, column=column, values=values, sort=sort, limit=limit, offset=offset
+        )
+        return flow_runs_by_ids(ids)
+    runs = FlowRun.objects.filter(where).order_by(*flow_run_ordering(sort))
     if offset == 0:
-        return flow_run_rows(FlowRun.objects.filter(where).order_by(*ordering)[:limit])
-    # Deep pages: find the page's ids first, so the rows skipped by OFFSET are never joined
-    # to their states and queues; then load just those runs.
-    ids = list(
-        FlowRun.objects.filter(where)
-        .order_by(*ordering)
-        .values_list("id", flat=True)[offset : offset + limit]
-    )
+        return flow_run_rows(runs[:limit])
+    return flow_runs_by_ids(list(runs.values_list("id", flat=True)[offset : offset + limit]))
+
+
+def flow_runs_by_ids(ids: list[Any]) -> list[FlowRunRow]:
+    """The runs of `ids` as rows, in the order of `ids` (ids no longer there are skipped)."""
+    if not ids:
+        return []
     runs = {run.id: run for run in flow_run_rows(FlowRun.objects.filter(id__in=ids))}  # type: ignore[attr-defined]
     return [runs[run_id] for run_id in ids if run_id in runs]
 
