@@ -27,6 +27,8 @@ with environment() as env:
         )
     }
     sqlite_busy_timeout = env.int("SQLITE_BUSY_TIMEOUT", 20)
+    # Seconds a client is told to wait (`Retry-After`) when the database is unavailable (503).
+    DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", 5)
     # Request bodies (a batch of logs is the largest) are capped; beyond this a 413 is returned.
     DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
     # Reported by /api/admin/version; the client requires the same major version.
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "flowruns.api.wire.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 # Prefect's paths are exact: never redirect (a 301 turns a client's POST into a GET).
