@@ -79,7 +79,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "flowruns.api.wire.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 # Prefect's paths are exact: never redirect (a 301 turns a client's POST into a GET).

@@ -20,6 +20,7 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, ProgrammingError
+from django.test import Client
 from websockets.exceptions import ConnectionClosed
 
 from flowruns.models import FlowRun, TaskRun
@@ -131,16 +132,27 @@ def test_any_other_database_error_stays_a_500(api, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_an_outage_outside_the_api_views_is_a_503_too(client, monkeypatch):
+@pytest.mark.parametrize(
+    "where",
+    [
+        "django.contrib.admin.sites.AdminSite.each_context",  # a view outside DRF
+        "django.contrib.sessions.middleware.SessionMiddleware.process_request",  # a middleware
+    ],
+)
+def test_an_outage_outside_the_api_views_is_a_503_too(monkeypatch, caplog, where):
     def lost(*args: Any, **kwargs: Any) -> Any:
         raise LOST
 
-    monkeypatch.setattr("django.contrib.admin.sites.AdminSite.each_context", lost)
+    monkeypatch.setattr(where, lost)
+    caplog.set_level(logging.INFO)
 
-    response = client.get("/admin/login/")
+    response = Client(raise_request_exception=False).get("/admin/login/")
 
     assert response.status_code == 503
     assert response["Retry-After"] == RETRY_AFTER
+    assert [(r.name, r.exc_info) for r in caplog.records] == [
+        ("flowruns.api.wire.unavailable", None)
+    ]
 
 
 @pytest.mark.django_db

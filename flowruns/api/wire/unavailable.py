@@ -7,15 +7,13 @@ Everything else stays a 500. The broken connection itself is discarded by Django
 of the request (`close_old_connections`; `CONN_HEALTH_CHECKS` tests a reused one before its
 first query), so the next request after the database returns opens a new one.
 
-One place maps it: `response_for` serves DRF's exception handler (`wire.errors`),
-`DatabaseUnavailableMiddleware` every other view (the admin, plain Django views).
+One place maps it, `response_for`: DRF's exception handler (`wire.errors`) calls it, and so
+does `config.urls.handler500` for everything outside DRF (the admin, middleware).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -41,24 +39,11 @@ def retry_later(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def response_for(request: HttpRequest | None, exc: BaseException) -> JsonResponse | None:
+def response_for(request: HttpRequest | None, exc: BaseException | None) -> JsonResponse | None:
     """The 503 for a database outage, or None when `exc` is not one."""
-    if not database_unavailable(exc):
+    if exc is None or not database_unavailable(exc):
         return None
     log_unavailable(request, exc)
     response = JsonResponse(BODY, status=503, json_dumps_params={"separators": (",", ":")})
     retry_later(response)
     return response
-
-
-class DatabaseUnavailableMiddleware:
-    """503 instead of 500 for views outside DRF (whose handler maps it already)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
-        return response_for(request, exception)
