@@ -4,6 +4,7 @@ A handler that fails closes with 1011 (internal error) and the client reconnects
 backfilling; when the database is unavailable that leaves one log line, not a traceback. With
 no live stream to subscribe to (the listener cannot reach the database for 10 s) the outgoing
 streams close with 1013 (try again later).
+
 A handler that ends with ServerStopping (the worker is shutting down gracefully) has finished
 its work; the socket closes with 1012 (service restart) so the client reconnects at once, to
 another worker or to the restarted server, and resends or backfills what it needs.
