@@ -76,7 +76,8 @@ class DatabaseProxy:
             self._close(sock)
 
     def restore(self) -> None:
-        self.start()
+        if self.listener is None:
+            self.start()
 
     def stop(self) -> None:
         self.cut()
