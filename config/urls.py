@@ -1,7 +1,11 @@
+import sys
+
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views import defaults
+
+from flowruns.api.wire.unavailable import response_for
 
 urlpatterns = [
     path("api/", include("flowruns.api.urls")),
@@ -21,6 +25,11 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: a database outage in a view or a
+    # middleware outside DRF is a 503 with one log line, as in DRF's exception handler.
+    unavailable = response_for(request, sys.exc_info()[1])
+    if unavailable is not None:
+        return unavailable
     if _is_api(request):
         return JsonResponse({"exception_message": "Internal Server Error"}, status=500)
     return defaults.server_error(request)

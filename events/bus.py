@@ -61,7 +61,8 @@ Item = dict[str, Any]
 
 
 class StreamInterrupted(Exception):
-    """The live stream lost items (listener reconnected): the subscriber should reconnect."""
+    """The live stream lost items (listener reconnected), or is not connected: the subscriber
+    should reconnect."""
 
 
 def encode_payloads(items: Iterable[Item], limit: int = PAYLOAD_BYTES) -> Iterator[str]:
@@ -167,7 +168,10 @@ class Hub:
     ) -> Subscription:
         self.loop = asyncio.get_running_loop()
         if self.listening:
-            await asyncio.wait_for(self.ready.wait(), timeout)
+            try:
+                await asyncio.wait_for(self.ready.wait(), timeout)
+            except TimeoutError:  # the listener cannot reach the database
+                raise StreamInterrupted("the live stream is not connected") from None
         subscription = Subscription(channel, matches)
         self.subscribers[channel].add(subscription)
         return subscription

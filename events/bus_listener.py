@@ -19,6 +19,7 @@ import psycopg
 from django.db import connections
 
 from events.bus import CHANNELS, Hub, Reassembler
+from flowruns.outages import first_line
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ class Listener:
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # psycopg.OperationalError, mostly
-                logger.warning("events listener lost its connection: %s", error)
+                logger.warning("events listener lost its connection: %s", first_line(error))
             finally:
                 if self.hub.ready.is_set():
                     self.hub.ready.clear()

@@ -27,6 +27,8 @@ with environment() as env:
         )
     }
     sqlite_busy_timeout = env.int("SQLITE_BUSY_TIMEOUT", 20)
+    # Seconds a client is told to wait (`Retry-After`) when the database is unavailable (503).
+    DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", 5)
     # Request bodies (a batch of logs is the largest) are capped; beyond this a 413 is returned.
     DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
     # Reported by /api/admin/version; the client requires the same major version.

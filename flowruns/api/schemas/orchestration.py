@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flowruns.filters.bodies import FieldBody
-from flowruns.filters.schemas import FlowRunFilter
+from flowruns.filters.bodies import FieldBody, FlowRunQuery
 
 from .queries import BulkLimit
 from .states import StateCreate
@@ -19,10 +18,10 @@ class SetStateBody(FieldBody):
     force: bool = False
 
 
-class BulkSetStateBody(FieldBody):
-    """`/flow_runs/bulk_set_state`: runs are selected by `flow_runs` alone (§4, §6.13)."""
+class BulkSetStateBody(FlowRunQuery):
+    """`/flow_runs/bulk_set_state`: runs are selected by every filter `/flow_runs/filter`
+    takes (Prefect reads only `flow_runs` and ignores the others; see `BulkDeleteBody`)."""
 
-    flow_runs: FlowRunFilter | None = None
     state: StateCreate
     force: bool = False
     limit: BulkLimit = 50

@@ -6,8 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from flowruns.filters.bodies import FieldBody, FlowRunHistoryQuery, FlowRunQuery
-from flowruns.filters.schemas import FlowRunFilter
+from flowruns.filters.bodies import FlowRunHistoryQuery, FlowRunQuery
 from flowruns.filters.sorting import FlowRunSort
 from flowruns.filters.types import UTCDateTime
 
@@ -27,10 +26,11 @@ class FlowRunPaginateBody(FlowRunQuery):
     page: int = Field(1, ge=1)
 
 
-class BulkDeleteBody(FieldBody):
-    """`/flow_runs/bulk_delete`: runs are selected by `flow_runs` alone (spec/api.md §6.12)."""
+class BulkDeleteBody(FlowRunQuery):
+    """`/flow_runs/bulk_delete`: runs are selected by every filter `/flow_runs/filter` takes.
+    Prefect reads only `flow_runs` here and ignores the others, so a body naming one flow
+    deleted runs of every flow; here a filter that matches nothing deletes nothing."""
 
-    flow_runs: FlowRunFilter | None = None
     limit: BulkLimit = 50
 
 

@@ -15,7 +15,6 @@ from flowruns.api.schemas.orchestration import BulkSetStateBody, ResumeBody
 from flowruns.api.serializers.orchestration import bulk_abort_out, bulk_result_out
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.views import PrefectViewSet
-from flowruns.filters.compile import flow_run_filter_q
 from flowruns.selectors.flow_run_queries import flow_run_ids
 from flowruns.services.resume import flow_run_resume
 from flowruns.services.states import flow_run_set_state
@@ -36,7 +35,7 @@ class FlowRunOrchestrationViewSet(PrefectViewSet):
         """Each selected run is orchestrated in its own transaction; a failure for one run is
         reported as an ABORT entry for it and the others go on."""
         body = field_body(request, BulkSetStateBody)
-        ids = flow_run_ids(where=flow_run_filter_q(flow_runs=body.flow_runs), limit=body.limit)
+        ids = flow_run_ids(where=body.q(), limit=body.limit)
         proposal = body.state.to_proposal()
         call = orchestration_call(self)
         results: list[dict[str, Any]] = []

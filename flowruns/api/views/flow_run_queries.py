@@ -23,7 +23,6 @@ from flowruns.api.wire.body import field_body
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.errors import DetailError
 from flowruns.filters.bodies import FlowRunQuery
-from flowruns.filters.compile import flow_run_filter_q
 from flowruns.filters.limits import check_limit
 from flowruns.selectors.flow_run_queries import (
     flow_run_ids,
@@ -89,6 +88,6 @@ class FlowRunQueryViewSet(PrefectViewSet):
         """Delete up to `limit` (≤ 50) matching runs with their states, inputs, task runs
         and logs; answers the ids actually deleted."""
         body = field_body(request, BulkDeleteBody)
-        ids = flow_run_ids(where=flow_run_filter_q(flow_runs=body.flow_runs), limit=body.limit)
+        ids = flow_run_ids(where=body.q(), limit=body.limit)
         deleted = flow_runs_delete_by_ids(ids)
         return Response({"deleted": [str(run_id) for run_id in deleted]})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.db import transaction
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
@@ -61,17 +62,21 @@ class FlowRunViewSet(PrefectViewSet):
     )
     def create(self, request: Request) -> Response:
         body = model_body(request, FlowRunCreate)
-        run, created = flow_run_create(
-            flow_id=body.flow_id,
-            fields=body.stored_fields(),
-            state=initial_proposal(body.state),
-            call=orchestration_call(self),
-            created_by=created_by_from_headers(request.headers),
-            work_pool_name=body.work_pool_name,
-            work_queue_name=body.work_queue_name,
-        )
-        run = get_flow_run_or_404(run.pk)
-        return Response(FlowRunSerializer(run).data, status=201 if created else 200)
+        # The answer is read in the transaction that writes the run: once it commits, no
+        # query is left to fail, so a committed run is never answered 503 (and created again
+        # by the client's retry).
+        with transaction.atomic():
+            run, created = flow_run_create(
+                flow_id=body.flow_id,
+                fields=body.stored_fields(),
+                state=initial_proposal(body.state),
+                call=orchestration_call(self),
+                created_by=created_by_from_headers(request.headers),
+                work_pool_name=body.work_pool_name,
+                work_queue_name=body.work_queue_name,
+            )
+            data = FlowRunSerializer(get_flow_run_or_404(run.pk)).data
+        return Response(data, status=201 if created else 200)
 
     @extend_schema(responses=r.answers({200: r.FlowRunResponse}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from flowruns.api.wire import unavailable
 from flowruns.api.wire.views import PrefectViewSet
+from flowruns.selectors.database import database_answers
 
 
 class ServiceViewSet(PrefectViewSet):
@@ -27,9 +30,19 @@ class ServiceViewSet(PrefectViewSet):
     def hello(self, request: Request) -> Response:
         return Response("\N{WAVING HAND SIGN}")
 
-    @extend_schema(responses={200: dict})
-    def ready(self, request: Request) -> Response:
-        return Response({"message": "OK"})
+    @extend_schema(
+        responses={200: dict, 503: dict},
+        summary="Readiness check",
+        description="200 when the database answers, else 503 with `Retry-After` (unlike "
+        "`health`, which never touches the database).",
+    )
+    def ready(self, request: Request) -> HttpResponse:
+        error = database_answers()
+        if error is None:
+            return Response({"message": "OK"})
+        unavailable.log_unavailable(request, error)
+        response = Response({"message": "Database is not available"}, status=503)
+        return unavailable.retry_later(response)
 
     @extend_schema(
         responses={422: dict},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -43,16 +44,18 @@ class TaskRunViewSet(PrefectViewSet):
     )
     def create(self, request: Request) -> Response:
         body = model_body(request, TaskRunCreate)
-        task_run, created = task_run_create(
-            flow_run_id=body.flow_run_id,
-            task_key=body.task_key,
-            dynamic_key=body.dynamic_key,
-            fields=body.stored_fields(),
-            state=initial_proposal(body.state),
-            call=orchestration_call(self),
-        )
-        task_run = get_task_run_or_404(task_run.pk)
-        return Response(TaskRunSerializer(task_run).data, status=201 if created else 200)
+        # Read in the writing transaction, as for flow runs: nothing can fail after commit.
+        with transaction.atomic():
+            task_run, created = task_run_create(
+                flow_run_id=body.flow_run_id,
+                task_key=body.task_key,
+                dynamic_key=body.dynamic_key,
+                fields=body.stored_fields(),
+                state=initial_proposal(body.state),
+                call=orchestration_call(self),
+            )
+            data = TaskRunSerializer(get_task_run_or_404(task_run.pk)).data
+        return Response(data, status=201 if created else 200)
 
     @extend_schema(responses=r.answers({200: r.TaskRunResponse}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:

@@ -6,8 +6,8 @@ import logging
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError, IntegrityError, OperationalError
-from django.http import Http404
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
@@ -19,6 +19,8 @@ from flowruns.errors import (
     RequestValidationError,
     not_found,
 )
+
+from .unavailable import response_for
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +34,7 @@ __all__ = [
 ]
 
 
-def _is_retryable(exc: DatabaseError) -> bool:
-    text = str(exc).lower()
-    return "database is locked" in text or "database table is locked" in text
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse:
     if isinstance(exc, ApiError):
         return Response(exc.body(), status=exc.status_code)
     if isinstance(exc, drf_exceptions.MethodNotAllowed):
@@ -51,8 +48,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, IntegrityError):
         logger.warning("Integrity error: %s", exc)
         return Response({"detail": INTEGRITY_MESSAGE}, status=409)
-    if isinstance(exc, OperationalError) and _is_retryable(exc):
-        logger.warning("Retryable database error: %s", exc)
-        return Response({"exception_message": "Service Unavailable"}, status=503)
+    if (unavailable := response_for(context.get("request"), exc)) is not None:
+        return unavailable
     logger.exception("Unhandled error in %s", context.get("view"))
     return Response({"exception_message": "Internal Server Error"}, status=500)

@@ -95,7 +95,18 @@ def test_set_state_body_is_documented_as_state_and_force_only(schema, path):
     assert request_keys(schema, path) == (["state", "force"], ["state"])
 
 
-def test_bulk_bodies_document_only_the_flow_runs_filter(schema):
+FLOW_RUN_FILTER_KEYS = [
+    "flows",
+    "flow_runs",
+    "task_runs",
+    "deployments",
+    "work_pools",
+    "work_pool_queues",
+]
+
+
+def test_bulk_bodies_document_every_filter_they_honour(schema):
     bulk_set_state = request_keys(schema, "/api/flow_runs/bulk_set_state")
-    assert bulk_set_state == (["flow_runs", "state", "force", "limit"], ["state"])
-    assert request_keys(schema, "/api/flow_runs/bulk_delete") == (["flow_runs", "limit"], [])
+    assert bulk_set_state == ([*FLOW_RUN_FILTER_KEYS, "state", "force", "limit"], ["state"])
+    bulk_delete = request_keys(schema, "/api/flow_runs/bulk_delete")
+    assert bulk_delete == ([*FLOW_RUN_FILTER_KEYS, "limit"], [])
