@@ -22,9 +22,11 @@ buffered: they are streamed to Django, which refuses them as it does under WSGI.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import functools
 import io
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -32,6 +34,7 @@ from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi import build_environ
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import connections
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -144,5 +147,21 @@ class WSGIBridge:
 
         await self.app(scope, replay, send)  # type: ignore[arg-type]
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout: float = 1.0) -> None:
+        """Close every pool thread's database connection (Django's are per thread, kept for
+        CONN_MAX_AGE), then stop the pool. Each thread runs one closing task: they meet at a
+        barrier first, so no thread takes two. A thread still busy with a request past
+        `timeout` keeps its connection until the process exits."""
+        barrier = threading.Barrier(self.threads, timeout=timeout)
+
+        def close_own_connections() -> None:
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass
+            finally:
+                connections.close_all()
+
+        closing = [self.app.executor.submit(close_own_connections) for _ in range(self.threads)]
+        concurrent.futures.wait(closing, timeout=timeout + 0.5)
         self.app.executor.shutdown(wait=False, cancel_futures=True)

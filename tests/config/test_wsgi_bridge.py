@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -88,3 +89,17 @@ def test_a_streaming_response_is_relayed_chunk_by_chunk(bridge, finished_request
     assert [m["body"] for m in sent[1:]] == [b"one", b"two", b""]
     assert [m.get("more_body", False) for m in sent[1:]] == [True, True, False]
     assert len(finished_requests) == 1  # StreamingHttpResponse.close() sent it
+
+
+def test_shutdown_closes_each_pool_threads_connection(monkeypatch):
+    bridge = WSGIBridge(threads=3)
+    closed_by: set[str] = set()
+    monkeypatch.setattr(
+        "config.wsgi_bridge.connections.close_all",
+        lambda: closed_by.add(threading.current_thread().name),
+    )
+    bridge.shutdown(timeout=2)
+    assert len(closed_by) == 3  # one closing task per pool thread, none twice
+    assert all(name.startswith("WSGI") for name in closed_by)
+    with pytest.raises(RuntimeError):
+        bridge.app.executor.submit(print)
