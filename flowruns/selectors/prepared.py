@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Field, Model, QuerySet
+from django.db.transaction import TransactionManagementError
 
 # Never a real key: the compiled SQL carries it until the real key replaces it.
 _MARKER = uuid.UUID("00000000-0000-4000-8000-00000000f00d")
@@ -30,6 +31,7 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     key_index: int
+    for_update: bool
     converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
 
 
@@ -56,7 +58,8 @@ class PreparedRows:
             (position, tuple(functions), expression)
             for position, (functions, expression) in compiler.get_converters(columns).items()
         )
-        return _Compiled(sql, tuple(params), positions[0], converters)
+        for_update = compiler.query.select_for_update and connection.features.has_select_for_update
+        return _Compiled(sql, tuple(params), positions[0], for_update, converters)
 
     def compiled(self, using: str) -> _Compiled:
         found = self._compiled.get(using)
@@ -70,6 +73,12 @@ class PreparedRows:
         """The rows for `key`, each a tuple of the queryset's columns, converted."""
         compiled = self.compiled(using)
         connection = connections[using]
+        if compiled.for_update and connection.get_autocommit():
+            # What Django checks when it compiles such a query: a lock outside a
+            # transaction would be released at once.
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         params = list(compiled.params)
         params[compiled.key_index] = self._key_field.get_db_prep_value(
             key, connection, prepared=False

@@ -8,7 +8,8 @@ import uuid
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
 from flowruns.models import Flow, FlowRun
@@ -71,3 +72,17 @@ def test_instances_are_models_that_save():
     found.save(update_fields=["name"])
     assert FlowRun.objects.get(pk=run.pk).name == "renamed"
     assert runs.first(uuid.uuid4()) is None
+
+
+def test_a_lock_outside_a_transaction_is_refused_as_django_refuses_it(transactional_db):
+    run = FlowRunFactory()
+    locked = PreparedInstances(
+        FlowRun, lambda key: FlowRun.objects.select_for_update().filter(pk=key)
+    )
+    with transaction.atomic():
+        assert locked.first(run.pk).pk == run.pk  # compiled here, inside a transaction
+    if not connection.features.has_select_for_update:  # SQLite: Django drops FOR UPDATE
+        assert locked.first(run.pk).pk == run.pk
+        return
+    with pytest.raises(TransactionManagementError):
+        locked.first(run.pk)
