@@ -107,6 +107,8 @@ class WSGIBridge:
         try:
             if not getattr(response, "streaming", False):
                 content = b"".join(response)
+                if environ["REQUEST_METHOD"] == "HEAD":
+                    content = b""  # the headers (Content-Length included) describe a GET
                 return started[0], started[1], content
             status, headers = started
 

@@ -103,3 +103,10 @@ def test_shutdown_closes_each_pool_threads_connection(monkeypatch):
     assert all(name.startswith("WSGI") for name in closed_by)
     with pytest.raises(RuntimeError):
         bridge.app.executor.submit(print)
+
+
+def test_a_head_answer_has_the_get_headers_and_no_body(bridge):
+    sent = _serve(bridge, _scope("HEAD", "/api/health"))
+    assert sent[0]["status"] == 200
+    assert (b"content-length", b"4") in sent[0]["headers"]
+    assert sent[1]["body"] == b""
