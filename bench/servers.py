@@ -37,8 +37,16 @@ def free_port() -> int:
 
 
 class Server:
+    """`model` names an entry of MODELS; `asgi@/path/to/checkout` is `make serve`'s ASGI
+    server run from another checkout of this repository (e.g. a worktree of main), for A/B
+    of code changes on one database."""
+
     def __init__(self, model: str, database_url: str, workers: int) -> None:
-        arguments, extra = MODELS[model]
+        base_model, _, checkout = model.partition("@")
+        arguments, extra = MODELS[base_model]
+        if checkout:
+            extra = {**extra, "PYTHONPATH": checkout}
+        self.cwd = Path(checkout) if checkout else REPO
         self.model = model
         self.port = free_port()
         self.command = [GUNICORN, *CONF, *arguments]
@@ -61,7 +69,7 @@ class Server:
 
     def start(self, timeout: float = 60) -> None:
         self.process = subprocess.Popen(
-            self.command, cwd=REPO, env=self.env, start_new_session=True
+            self.command, cwd=self.cwd, env=self.env, start_new_session=True
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

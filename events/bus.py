@@ -215,10 +215,13 @@ def _send(channel: str, items: list[Item]) -> None:
         if connection.vendor == "postgresql":
             payloads = list(encode_payloads(items))
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) AS payload",
-                    [channel, payloads],
-                )
+                if len(payloads) == 1:  # every state change: no text[] to quote and unnest
+                    cursor.execute("SELECT pg_notify(%s, %s)", [channel, payloads[0]])
+                else:
+                    cursor.execute(
+                        "SELECT pg_notify(%s, payload) FROM unnest(%s::text[]) AS payload",
+                        [channel, payloads],
+                    )
         else:
             hub.deliver_threadsafe(channel, items)
     except Exception:

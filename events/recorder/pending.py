@@ -27,6 +27,7 @@ from events.conf import event_settings
 from events.models import PendingTaskRunEvent
 from events.schemas.event import ReceivedEvent
 from flowruns.models import FlowRun
+from flowruns.selectors.prepared import PreparedInstances
 from flowruns.services.reported_task_runs import Recorded
 
 from .reports import FLOW_RUN, object_id, related_flow_run
@@ -52,7 +53,7 @@ def pending_park(event: ReceivedEvent) -> None:
 
 def pending_replay_for_flow_run(flow_run: Any) -> None:
     """Record the events parked for a flow run just created (a listener of new flow runs)."""
-    _replay(_taken().filter(flow_run_id=flow_run.pk))
+    _replay(_PARKED_FOR_RUN.all(flow_run.pk))
 
 
 def pending_sweep(*, now: datetime) -> None:
@@ -82,6 +83,14 @@ def _taken() -> QuerySet[PendingTaskRunEvent]:
     return PendingTaskRunEvent.objects.select_for_update(skip_locked=True).order_by(
         "received", "id"
     )
+
+
+# Every flow-run creation looks for parked events: compiled once (`flowruns.selectors.prepared`).
+_PARKED_FOR_RUN = PreparedInstances(
+    PendingTaskRunEvent,
+    lambda key: _taken().filter(flow_run_id=key),
+    key_field=PendingTaskRunEvent._meta.get_field("flow_run_id"),
+)
 
 
 def _replay(rows: Iterable[PendingTaskRunEvent]) -> None:

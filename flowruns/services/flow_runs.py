@@ -10,12 +10,15 @@ from django.db import transaction
 from flowruns.errors import DetailError, IntegrityConflict
 from flowruns.models import Deployment, Flow, FlowRun, StateType, TaskRun, WorkPool, WorkQueue
 from flowruns.naming import random_run_name
+from flowruns.selectors.prepared import PreparedInstances
 
 from . import listeners
 from .orchestration_types import OrchestrationCall, StateProposal
 from .run_input.schema_validation import CircularSchema, RunInputInvalid, validate_run_input
 from .run_kinds import FLOW_RUNS
 from .runs import run_insert
+
+_FLOW = PreparedInstances(Flow, lambda key: Flow.objects.filter(pk=key))
 
 
 def _resolve_work_queue(pool_name: str | None, queue_name: str | None) -> WorkQueue | None:
@@ -66,7 +69,7 @@ def flow_run_create(
     the run are recorded now). With an idempotency key already used for this flow, return
     that run unchanged: `(run, created)`.
     """
-    flow = Flow.objects.filter(pk=flow_id).first()
+    flow = _FLOW.first(flow_id)
     if flow is None:
         raise IntegrityConflict()
     parent_task_run_id = fields.get("parent_task_run_id")

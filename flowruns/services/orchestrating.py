@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from flowruns.errors import ObjectNotFound
 from flowruns.models import TaskRun
+from flowruns.selectors.prepared import PreparedInstances
 from orchestration.context import TransitionContext
 from orchestration.decisions import Effect, ResetFailedTaskRuns, SyncParentTaskRun
 from orchestration.engine import OrchestrationResult, orchestrate
@@ -32,6 +33,28 @@ from .state_codec import state_from_row
 from .state_writes import run_record_state
 
 
+class _RunReads:
+    """The two reads of `run_lock` for one kind, compiled once (`selectors.prepared`)."""
+
+    def __init__(self, kind: RunKind) -> None:
+        runs = kind.run_model._default_manager
+        states = kind.state_model._default_manager
+        self.locked_run = PreparedInstances(
+            kind.run_model, lambda key: runs.select_for_update().filter(pk=key)
+        )
+        self.state = PreparedInstances(kind.state_model, lambda key: states.filter(pk=key))
+
+
+_RUN_READS: dict[str, _RunReads] = {}
+
+
+def _run_reads(kind: RunKind) -> _RunReads:
+    reads = _RUN_READS.get(kind.noun)
+    if reads is None:
+        reads = _RUN_READS[kind.noun] = _RunReads(kind)
+    return reads
+
+
 def run_lock(kind: RunKind, run_id: UUID) -> Any:
     """The run, locked, with its current state; None when there is no such run.
 
@@ -40,11 +63,11 @@ def run_lock(kind: RunKind, run_id: UUID) -> Any:
     one current *before* the wait — the winner's transition would be invisible (fifty
     workers claiming one run all succeeded that way until the race tests caught it).
     """
-    run: Any = kind.run_model._default_manager.select_for_update().filter(pk=run_id).first()
+    reads = _run_reads(kind)
+    run: Any = reads.locked_run.first(run_id)
     if run is not None:
         state_id = run.state_id
-        states = kind.state_model._default_manager
-        run.state = states.filter(pk=state_id).first() if state_id else None
+        run.state = reads.state.first(state_id) if state_id else None
     return run
 
 

@@ -12,6 +12,7 @@ from flowruns.errors import IntegrityConflict
 
 from .orchestrating import run_orchestrate_locked
 from .orchestration_types import OrchestrationCall, StateProposal
+from .row_writes import row_insert
 from .run_kinds import RunKind
 
 RunT = TypeVar("RunT", bound=models.Model)
@@ -37,14 +38,14 @@ def run_insert(
     """
     with transaction.atomic():
         if existing is None:
-            run.save(force_insert=True)
+            row_insert(run)
         else:
             other = existing()
             if other is not None:
                 return other, False
             try:
                 with transaction.atomic():
-                    run.save(force_insert=True)
+                    row_insert(run)
             except IntegrityError as exc:
                 other = existing()
                 if other is None:

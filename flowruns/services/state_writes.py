@@ -22,6 +22,7 @@ from django.db import connections, router
 
 from orchestration.states import State
 
+from .row_writes import row_update
 from .run_kinds import RunKind
 from .state_codec import details_to_json, is_unpersisted
 
@@ -94,5 +95,5 @@ def run_record_state(
         }
         for field, value in changes.items():
             setattr(run, field, value)
-        run.save(update_fields=sorted(changes))
+        row_update(run, list(changes))
     return True

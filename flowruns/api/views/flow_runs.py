@@ -22,8 +22,8 @@ from flowruns.api.wire.errors import ObjectNotFound, not_found
 from flowruns.api.wire.headers import created_by_from_headers
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.filters.filtersets import FlowRunFilterSet
-from flowruns.models import FlowRun
-from flowruns.selectors.flow_runs import flow_run_get, flow_runs_for_response
+from flowruns.selectors.flow_run_rows import FlowRunRow
+from flowruns.selectors.flow_runs import flow_run_get, flow_run_row_get, flow_runs_for_response
 from flowruns.services.flow_runs import (
     flow_run_create,
     flow_run_update,
@@ -34,8 +34,8 @@ from flowruns.services.flow_runs_delete import flow_runs_delete_by_ids
 from .calls import orchestration_call
 
 
-def get_flow_run_or_404(flow_run_id: UUID) -> FlowRun:
-    run = flow_run_get(flow_run_id)
+def flow_run_row_or_404(flow_run_id: UUID) -> FlowRunRow:
+    run = flow_run_row_get(flow_run_id)
     if run is None:
         raise not_found("Flow run not found")
     return run
@@ -75,17 +75,19 @@ class FlowRunViewSet(PrefectViewSet):
                 work_pool_name=body.work_pool_name,
                 work_queue_name=body.work_queue_name,
             )
-            data = FlowRunSerializer(get_flow_run_or_404(run.pk)).data
+            data = FlowRunSerializer(flow_run_row_or_404(run.pk)).data
         return Response(data, status=201 if created else 200)
 
     @extend_schema(responses=r.answers({200: r.FlowRunResponse}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
-        return Response(FlowRunSerializer(get_flow_run_or_404(id)).data)
+        return Response(FlowRunSerializer(flow_run_row_or_404(id)).data)
 
     @extend_schema(request=FlowRunUpdate, responses=r.answers({204: None}, 400, 404, 422))
     def partial_update(self, request: Request, id: UUID) -> Response:
         body = model_body(request, FlowRunUpdate)
-        run = get_flow_run_or_404(id)
+        run = flow_run_get(id)
+        if run is None:
+            raise not_found("Flow run not found")
         changes = {field: getattr(body, field) for field in body.model_fields_set}
         if "empirical_policy" in changes:
             changes["empirical_policy"] = body.empirical_policy.stored()

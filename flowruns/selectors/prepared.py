@@ -1,0 +1,127 @@
+"""Querysets compiled to SQL once, then executed with a new key: the hot reads by id.
+
+Compiling a queryset (joins, column lists, quoting) costs more CPU than PostgreSQL takes to
+answer a primary-key lookup. A `PreparedRows` compiles its queryset the first time it runs on
+a database, with a marker in place of the key, and keeps the SQL, the position of the key
+among the parameters and the column converters Django would apply (JSON text, SQLite's
+datetimes and UUIDs). Every later call sends that SQL with the key prepared as the key's field
+prepares it, through Django's cursor (so the statement is logged and counted like any other),
+and converts the columns as Django would: the rows are exactly those of
+`build(key).values_list(...)`, only cheaper.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+from django.db.models import Field, Model, QuerySet
+from django.db.transaction import TransactionManagementError
+
+# Never a real key: the compiled SQL carries it until the real key replaces it.
+_MARKER = uuid.UUID("00000000-0000-4000-8000-00000000f00d")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]
+    key_index: int
+    for_update: bool
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+
+
+class PreparedRows:
+    """`build(key)` is a `values_list` queryset whose only parameter that varies is `key`,
+    compared with `key_field` (prepared for the database the way that field prepares it)."""
+
+    def __init__(self, build: Callable[[Any], QuerySet[Any]], key_field: Field[Any, Any]) -> None:
+        self._build = build
+        self._key_field = key_field
+        self._compiled: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _compile(self, using: str) -> _Compiled:
+        connection = connections[using]
+        compiler = self._build(_MARKER).query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        marker = self._key_field.get_db_prep_value(_MARKER, connection, prepared=False)
+        positions = [i for i, value in enumerate(params) if value == marker]
+        if len(positions) != 1:
+            raise ValueError(f"the key must occur once among the parameters: {params!r}")
+        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
+        converters = tuple(
+            (position, tuple(functions), expression)
+            for position, (functions, expression) in compiler.get_converters(columns).items()
+        )
+        for_update = compiler.query.select_for_update and connection.features.has_select_for_update
+        return _Compiled(sql, tuple(params), positions[0], for_update, converters)
+
+    def compiled(self, using: str) -> _Compiled:
+        found = self._compiled.get(using)
+        if found is None:
+            with self._lock:
+                found = self._compiled.get(using) or self._compile(using)
+                self._compiled[using] = found
+        return found
+
+    def rows(self, key: Any, *, using: str = "default") -> list[Sequence[Any]]:
+        """The rows for `key`, each a tuple of the queryset's columns, converted."""
+        compiled = self.compiled(using)
+        connection = connections[using]
+        if compiled.for_update and connection.get_autocommit():
+            # What Django checks when it compiles such a query: a lock outside a
+            # transaction would be released at once.
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        params = list(compiled.params)
+        params[compiled.key_index] = self._key_field.get_db_prep_value(
+            key, connection, prepared=False
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        if not compiled.converters:
+            return fetched
+        rows: list[Sequence[Any]] = []
+        for fetched_row in fetched:
+            row = list(fetched_row)
+            for position, functions, expression in compiled.converters:
+                value = row[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                row[position] = value
+            rows.append(row)
+        return rows
+
+
+class PreparedInstances:
+    """Model instances by key through a `PreparedRows`: `build(key)` is a queryset of `model`
+    (with any `select_for_update()` it needs); its concrete columns are read as Django would
+    read them and the instances made with `Model.from_db`, so they save like any other."""
+
+    def __init__(
+        self,
+        model: type[Model],
+        build: Callable[[Any], QuerySet[Any]],
+        *,
+        key_field: Field[Any, Any] | None = None,
+    ) -> None:
+        self._model = model
+        self._attnames = [field.attname for field in model._meta.concrete_fields]
+        self._rows = PreparedRows(
+            lambda key: build(key).values_list(*self._attnames), key_field or model._meta.pk
+        )
+
+    def all(self, key: Any, *, using: str = "default") -> list[Any]:
+        rows = self._rows.rows(key, using=using)
+        return [self._model.from_db(using, self._attnames, row) for row in rows]
+
+    def first(self, key: Any, *, using: str = "default") -> Any | None:
+        found = self.all(key, using=using)
+        return found[0] if found else None
