@@ -156,8 +156,11 @@ def test_an_outage_outside_the_api_views_is_a_503_too(monkeypatch, caplog, where
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["flow_runs", "task_runs"])
-def test_a_create_whose_answer_cannot_be_read_is_not_committed(api, monkeypatch, kind):
+@pytest.mark.parametrize(
+    ("kind", "reader"),
+    [("flow_runs", "flow_run_row_or_404"), ("task_runs", "get_task_run_or_404")],
+)
+def test_a_create_whose_answer_cannot_be_read_is_not_committed(api, monkeypatch, kind, reader):
     """The answer is read in the writing transaction: a 503 means nothing was stored, so the
     client's retry cannot store the run twice."""
     run = FlowRunFactory.create()
@@ -166,7 +169,7 @@ def test_a_create_whose_answer_cannot_be_read_is_not_committed(api, monkeypatch,
     def lost(*args: Any, **kwargs: Any) -> Any:
         raise LOST
 
-    monkeypatch.setattr(f"flowruns.api.views.{kind}.get_{kind[:-1]}_or_404", lost)
+    monkeypatch.setattr(f"flowruns.api.views.{kind}.{reader}", lost)
     body = (
         {"flow_id": str(run.flow_id)}
         if kind == "flow_runs"
