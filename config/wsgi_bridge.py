@@ -9,7 +9,8 @@ environ/response translation.
 Slow clients: the request body is read on the event loop, *before* a thread is taken, so a
 client that trickles its body holds no thread and no database connection (gunicorn's ASGI
 worker bounds each wait by `timeout`). Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE are not
-buffered: they are streamed to Django, which refuses them as it does under WSGI.
+buffered: they are streamed to Django, which refuses them as it does under WSGI. A chunked
+body (no Content-Length) is measured here, so Django reads it instead of seeing none.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ class WSGIBridge:
         body, more, gone = await _buffer_body(scope, receive, self.limit)
         if gone:
             return
+        if body and _declared_length(scope) is None:
+            # Over the limit, the length read so far is already enough for Django's 413.
+            length = (b"content-length", str(len(body)).encode())
+            scope = {**scope, "headers": [*scope.get("headers", ()), length]}
         replayed = False
 
         async def replay() -> Message:
