@@ -158,6 +158,10 @@ SPECTACULAR_SETTINGS = {
     # 3.1: request and response models allow `null` (JSON Schema 2020-12 style).
     "OAS_VERSION": "3.1.0",
     "PREPROCESSING_HOOKS": ["flowruns.api.openapi.drop_slashless_aliases"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "flowruns.api.openapi.document_error_answers",
+    ],
 }
 
 # --- Prefect server behaviour -------------------------------------------------------------
