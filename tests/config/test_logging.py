@@ -22,7 +22,7 @@ def test_every_line_has_a_timestamp_and_a_level():
     formatter = logging.Formatter(settings.LOGGING["formatters"]["plain"]["format"])
     record = logging.LogRecord("flowruns", logging.INFO, __file__, 1, "hello", None, None)
     line = formatter.format(record)
-    assert line.endswith("INFO [%d] flowruns: hello" % record.process)
+    assert line.endswith(f"INFO [{record.process}] flowruns: hello")
     assert line[:4].isdigit() and line[10] == " "  # 2026-12-06 08:00:00,123
 
 
