@@ -47,14 +47,13 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def _with(responses: dict[str, Any], status: str, extra: dict[str, Any], text: str) -> None:
     """Add `extra` as one more body `status` may have (the only one if none is declared)."""
-    answer = responses.get(status)
-    schema = (answer or {}).get("content", {}).get("application/json", {}).get("schema")
-    if schema is None:
+    body = responses.get(status, {}).get("content", {}).get("application/json")
+    if body is None or "schema" not in body:
         responses[status] = _json(extra, text)
         return
-    options = schema.get("anyOf", [schema])
+    options = body["schema"].get("anyOf", [body["schema"]])
     if extra not in options:
-        answer["content"]["application/json"]["schema"] = {"anyOf": [*options, extra]}
+        body["schema"] = {"anyOf": [*options, extra]}
 
 
 def _null_as_type(node: Any) -> None:
