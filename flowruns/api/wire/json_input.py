@@ -64,13 +64,11 @@ def echo(value: Any) -> Any:
 
 
 def _walk(document: Any, nul_stripped: frozenset[str]) -> dict[str, Any] | None:
-    """The first unstorable value in `document`, iteratively (no recursion on deep input).
+    """The first unstorable value in `document` (no deeper than the limit), iteratively.
     NUL characters in string values under a key of `nul_stripped` are removed in place."""
     stack: list[tuple[Any, Loc]] = [(document, ("body",))]
     while stack:
         value, loc = stack.pop()
-        if len(loc) > MAX_JSON_DEPTH + 1:
-            return _too_deep()
         if isinstance(value, str):
             error = text_error(value, loc)
             if error:
@@ -125,13 +123,28 @@ def parse_json(raw: bytes, *, nul_stripped: frozenset[str] = frozenset()) -> Any
     except RecursionError:
         raise RequestValidationError([_too_deep()], None) from None
     brackets = raw.count(b"[") + raw.count(b"{")
-    if flags.non_finite or brackets > MAX_JSON_DEPTH or _SUSPICIOUS_ESCAPE.search(raw):
-        error = _walk(document, nul_stripped)
+    deep = brackets > MAX_JSON_DEPTH and _deeper_than_limit(document)
+    if deep or flags.non_finite or _SUSPICIOUS_ESCAPE.search(raw):
+        error = _too_deep() if deep else _walk(document, nul_stripped)
         if error is not None:
             # A deep document is not echoed: rendering it could exhaust the recursion again.
-            deep = brackets > MAX_JSON_DEPTH
             raise RequestValidationError([error], None if deep else echo(document))
     return document
+
+
+def _deeper_than_limit(document: Any) -> bool:
+    """Whether arrays and objects nest deeper than MAX_JSON_DEPTH (containers only: cheap
+    on a wide document such as a batch of logs)."""
+    if not isinstance(document, dict | list):
+        return False
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _too_deep() -> dict[str, Any]:
