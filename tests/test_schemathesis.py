@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, seed, settings
 from schemathesis.checks import CHECKS
 
@@ -19,6 +21,17 @@ EXAMPLES_PER_OPERATION = 8
 CHECKS_EXCLUDED = ["positive_data_acceptance", "negative_data_rejection"]
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go straight to the WSGI application, whose `request_finished` would close the
+    test's connection mid-transaction (Django's own test client disconnects it too)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
