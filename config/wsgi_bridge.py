@@ -70,7 +70,7 @@ class WSGIBridge:
         body, more, gone = await _buffer_body(scope, receive, self.limit)
         if gone:
             return
-        if body and _declared_length(scope) is None:
+        if _declared_length(scope) is None:
             # Over the limit, the length read so far is already enough for Django's 413.
             length = (b"content-length", str(len(body)).encode())
             scope = {**scope, "headers": [*scope.get("headers", ()), length]}

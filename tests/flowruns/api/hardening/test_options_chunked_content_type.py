@@ -132,6 +132,11 @@ def test_an_oversized_chunked_body_declares_enough_for_the_413():
     assert length > 8
 
 
+def test_an_empty_chunked_body_is_declared_empty():
+    app = bridge_call([b""], [(b"transfer-encoding", b"chunked")])
+    assert (b"content-length", b"0") in app.headers
+
+
 def test_a_declared_length_is_left_alone():
     app = bridge_call([b"{}"], [(b"content-length", b"2")])
     assert [h for h in app.headers if h[0] == b"content-length"] == [(b"content-length", b"2")]
