@@ -25,3 +25,28 @@ errorlog = "-"
 # gunicorn's control socket defaults to one path per user, shared by every instance on the
 # machine (a second server would take over the first one's). The server does not use it.
 control_socket_disable = True
+# gunicorn's error and access lines in the server's format (a time and a level on each);
+# GUNICORN_ACCESS_LOG still chooses stdout (`-`), a file, or nothing (empty).
+_access_handler: dict[str, str] = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+if accesslog and accesslog != "-":
+    _access_handler = {"class": "logging.FileHandler", "filename": accesslog}
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "error": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "access": {**_access_handler, "formatter": "plain"},
+    },
+    "root": {"level": loglevel.upper(), "handlers": ["error"]},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error"], "propagate": False},
+        "gunicorn.access": {
+            "level": "INFO",
+            "handlers": ["access"] if accesslog else [],
+            "propagate": False,
+        },
+    },
+}

@@ -16,7 +16,8 @@ files) are sent chunk by chunk from the pool thread, as a2wsgi does.
 Slow clients: the request body is read on the event loop, *before* a thread is taken, so a
 client that trickles its body holds no thread and no database connection (gunicorn's ASGI
 worker bounds each wait by `timeout`). Bodies over DATA_UPLOAD_MAX_MEMORY_SIZE are not
-buffered: they are streamed to Django, which refuses them as it does under WSGI.
+buffered: they are streamed to Django, which refuses them as it does under WSGI. A chunked
+body (no Content-Length) is measured here, so Django reads it instead of seeing none.
 """
 
 from __future__ import annotations
@@ -127,6 +128,10 @@ class WSGIBridge:
         body, more, gone = await _buffer_body(scope, receive, self.limit)
         if gone:
             return
+        if _declared_length(scope) is None:
+            # Over the limit, the length read so far is already enough for Django's 413.
+            length = (b"content-length", str(len(body)).encode())
+            scope = {**scope, "headers": [*scope.get("headers", ()), length]}
         if not more:
             environ = build_environ(scope, io.BytesIO(body))  # type: ignore[arg-type]
             loop = asyncio.get_running_loop()

@@ -160,6 +160,10 @@ SPECTACULAR_SETTINGS = {
     # 3.1: request and response models allow `null` (JSON Schema 2020-12 style).
     "OAS_VERSION": "3.1.0",
     "PREPROCESSING_HOOKS": ["flowruns.api.openapi.drop_slashless_aliases"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "flowruns.api.openapi.document_error_answers",
+    ],
 }
 
 # --- Prefect server behaviour -------------------------------------------------------------
@@ -170,10 +174,17 @@ ORCHESTRATION_FORCE_FLOW_POLICY = "orchestration.policies.MinimalFlowPolicy"
 ORCHESTRATION_TASK_POLICY = "orchestration.policies.CoreTaskPolicy"
 ORCHESTRATION_FORCE_TASK_POLICY = "orchestration.policies.MinimalTaskPolicy"
 
+# Every line carries its time and level (gunicorn's own lines too: config/gunicorn.conf.py).
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": LOG_FORMAT}},
+    "filters": {"client_errors_are_debug": {"()": "config.log_filters.ClientErrorsAreDebug"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": log_level},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.request": {"filters": ["client_errors_are_debug"]},
+    },
 }

@@ -3,11 +3,14 @@
 
 Every filter is declared explicitly. Repeated `tag` parameters must all be present on the row
 (the same JSON-list lookup as the filter language's `tags.all_`); repeated `state_type`
-parameters are alternatives.
+parameters are alternatives. Datetimes are read in UTC: an offset PostgreSQL would refuse
+(beyond ±15:59) is converted, and one that leaves the calendar (`9999-12-31T23:59:59-01:00`)
+is a 400 naming the parameter.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import django_filters as df
@@ -32,6 +35,23 @@ class MultipleValueField(forms.Field):
         return [str(item) for item in value]
 
 
+class UTCDateTimeField(df.fields.IsoDateTimeField):
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(
+                "Enter a date/time that stays within years 1 to 9999 in UTC.", code="invalid"
+            ) from None
+
+
+class UTCDateTimeFilter(df.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
+
+
 class TagsFilter(df.Filter):
     """`?tag=a&tag=b`: rows whose JSON tag list holds every given tag."""
 
@@ -51,18 +71,18 @@ class FlowRunFilterSet(df.FilterSet):
     deployment = df.UUIDFilter(field_name="deployment_id")
     tag = TagsFilter(field_name="tags")
     name = df.CharFilter(field_name="name", lookup_expr="icontains")
-    start_time_after = df.IsoDateTimeFilter(field_name="start_time", lookup_expr="gte")
-    start_time_before = df.IsoDateTimeFilter(field_name="start_time", lookup_expr="lte")
-    expected_start_time_after = df.IsoDateTimeFilter(
+    start_time_after = UTCDateTimeFilter(field_name="start_time", lookup_expr="gte")
+    start_time_before = UTCDateTimeFilter(field_name="start_time", lookup_expr="lte")
+    expected_start_time_after = UTCDateTimeFilter(
         field_name="expected_start_time", lookup_expr="gte"
     )
-    expected_start_time_before = df.IsoDateTimeFilter(
+    expected_start_time_before = UTCDateTimeFilter(
         field_name="expected_start_time", lookup_expr="lte"
     )
-    end_time_after = df.IsoDateTimeFilter(field_name="end_time", lookup_expr="gte")
-    end_time_before = df.IsoDateTimeFilter(field_name="end_time", lookup_expr="lte")
-    created_after = df.IsoDateTimeFilter(field_name="created", lookup_expr="gte")
-    created_before = df.IsoDateTimeFilter(field_name="created", lookup_expr="lte")
+    end_time_after = UTCDateTimeFilter(field_name="end_time", lookup_expr="gte")
+    end_time_before = UTCDateTimeFilter(field_name="end_time", lookup_expr="lte")
+    created_after = UTCDateTimeFilter(field_name="created", lookup_expr="gte")
+    created_before = UTCDateTimeFilter(field_name="created", lookup_expr="lte")
 
     class Meta:
         model = FlowRun

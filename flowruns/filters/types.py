@@ -18,7 +18,11 @@ from pydantic import ValidationError, ValidatorFunctionWrapHandler, WrapValidato
 def _to_utc(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # `9999-12-31T23:59:59-01:00` is in year 10000 in UTC.
+        raise ValueError(f"Datetime out of range in UTC [{value.isoformat()}]") from None
 
 
 def _parse_datetime(value: Any, handler: ValidatorFunctionWrapHandler) -> datetime:

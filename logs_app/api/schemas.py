@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 from pydantic_core import PydanticCustomError
 
+from flowruns.api.schemas.bounds import Offset
 from flowruns.filters.bodies import LogQuery
 from flowruns.filters.sorting import LogSort
 from flowruns.filters.types import UTCDateTime
@@ -47,7 +48,7 @@ class LogFilterBody(LogQuery):
 
     sort: LogSort = LogSort.TIMESTAMP_ASC
     limit: int | None = None
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class LogOut(BaseModel):

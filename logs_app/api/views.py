@@ -23,12 +23,15 @@ from logs_app.services import logs_create
 from .schemas import LogCreateList, LogFilterBody, LogOutList
 from .serializers import LogSerializer
 
+# As Prefect does, NUL characters are dropped from a log's name and message, not refused.
+NUL_STRIPPED = frozenset({"name", "message"})
+
 
 class LogViewSet(PrefectViewSet):
     @extend_schema(request=LogCreateList, responses=r.answers({201: None}, 422))
     def create(self, request: Request) -> Response:
         """Store a batch of logs (NUL characters are dropped from `name` and `message`)."""
-        body = model_body(request, LogCreateList)
+        body = model_body(request, LogCreateList, nul_stripped=NUL_STRIPPED)
         logs_create(logs=[log.model_dump() for log in body.root])
         return Response(None, status=201)
 

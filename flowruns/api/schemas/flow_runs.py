@@ -7,6 +7,7 @@ from uuid import UUID
 from django.conf import settings
 from pydantic import BaseModel, ConfigDict, RootModel, field_validator
 
+from .bounds import IndexedText, Tags
 from .flows import Labels
 from .policy import FlowRunPolicyIn
 from .states import StateCreate
@@ -28,19 +29,19 @@ class FlowRunCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     state: StateCreate | None = None
-    name: str | None = None
+    name: IndexedText | None = None
     flow_id: UUID
-    flow_version: str | None = None
+    flow_version: IndexedText | None = None
     parameters: dict[str, Any] = {}
     context: dict[str, Any] = {}
     parent_task_run_id: UUID | None = None
     infrastructure_document_id: UUID | None = None
     empirical_policy: FlowRunPolicyIn = FlowRunPolicyIn()
-    tags: list[str] = []
+    tags: Tags = []
     labels: Labels | None = {}
-    idempotency_key: str | None = None
-    work_pool_name: str | None = None
-    work_queue_name: str | None = None
+    idempotency_key: IndexedText | None = None
+    work_pool_name: IndexedText | None = None
+    work_queue_name: IndexedText | None = None
     job_variables: dict[str, Any] | None = None
     deployment_id: UUID | None = None
 
@@ -72,11 +73,11 @@ class FlowRunUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    flow_version: str | None = None
+    name: IndexedText | None = None
+    flow_version: IndexedText | None = None
     parameters: dict[str, Any] = {}
     empirical_policy: FlowRunPolicyIn = FlowRunPolicyIn()
-    tags: list[str] = []
+    tags: Tags = []
     infrastructure_pid: str | None = None
     job_variables: dict[str, Any] | None = None
 

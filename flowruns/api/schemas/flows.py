@@ -4,6 +4,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
+from .bounds import IndexedText, Tags
+
 LabelValue = StrictBool | StrictInt | StrictFloat | StrictStr
 Labels = dict[str, LabelValue]
 
@@ -11,12 +13,12 @@ Labels = dict[str, LabelValue]
 class FlowCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(pattern=r"^[^/%&><]+$")]
-    tags: list[str] = []
+    name: Annotated[IndexedText, Field(pattern=r"^[^/%&><]+$")]
+    tags: Tags = []
     labels: Labels | None = {}
 
 
 class FlowUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    tags: list[str] = []
+    tags: Tags = []

@@ -4,6 +4,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from .bounds import Seconds, WholeSeconds
+
 
 class FlowRunPolicyIn(BaseModel):
     """`empirical_policy`: unknown keys ignored; the deprecated fields fill the new ones."""
@@ -11,9 +13,9 @@ class FlowRunPolicyIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     max_retries: int = 0
-    retry_delay_seconds: float = 0
+    retry_delay_seconds: Seconds = 0
     retries: int | None = None
-    retry_delay: int | None = None
+    retry_delay: WholeSeconds | None = None
     pause_keys: set[str] | None = set()
     resuming: bool | None = False
     retry_type: Literal["in_process", "reschedule"] | None = None

@@ -10,6 +10,8 @@ from flowruns.filters.bodies import FlowRunHistoryQuery, FlowRunQuery
 from flowruns.filters.sorting import FlowRunSort
 from flowruns.filters.types import UTCDateTime
 
+from .bounds import MAX_DURATION_SECONDS, Offset, Page
+
 # `limit` of bulk_delete and bulk_set_state: default and maximum 50 (BULK_OPERATION_LIMIT).
 BulkLimit = Annotated[int, Field(ge=1, le=50)]
 
@@ -17,13 +19,13 @@ BulkLimit = Annotated[int, Field(ge=1, le=50)]
 class FlowRunFilterBody(FlowRunQuery):
     sort: FlowRunSort = FlowRunSort.ID_DESC
     limit: int | None = None
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class FlowRunPaginateBody(FlowRunQuery):
     sort: FlowRunSort = FlowRunSort.ID_DESC
     limit: int | None = None
-    page: int = Field(1, ge=1)
+    page: Page = 1
 
 
 class BulkDeleteBody(FlowRunQuery):
@@ -37,4 +39,4 @@ class BulkDeleteBody(FlowRunQuery):
 class FlowRunHistoryBody(FlowRunHistoryQuery):
     history_start: UTCDateTime
     history_end: UTCDateTime
-    history_interval_seconds: float
+    history_interval_seconds: Annotated[float, Field(le=MAX_DURATION_SECONDS)]

@@ -9,6 +9,8 @@ from flowruns.filters.types import UTCDateTime as DateTime
 from flowruns.models import StateType
 from flowruns.services.orchestration_types import StateProposal
 
+from .bounds import IndexedText
+
 
 class StateDetailsIn(BaseModel):
     """Unknown keys are dropped, as Prefect does (the envelope around it forbids them)."""
@@ -41,7 +43,7 @@ class StateCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: StateType
-    name: str | None = None
+    name: IndexedText | None = None
     message: str | None = None
     data: Any = None
     state_details: StateDetailsIn = StateDetailsIn()

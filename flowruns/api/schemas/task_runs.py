@@ -6,12 +6,13 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from flowruns.filters.bodies import TaskRunQuery
 from flowruns.filters.sorting import TaskRunSort
 from flowruns.filters.types import UTCDateTime
 
+from .bounds import IndexedText, JitterFactor, Offset, Seconds, Tags, TaskKey, WholeSeconds
 from .flows import Labels
 from .states import StateCreate
 
@@ -28,10 +29,10 @@ class TaskRunPolicy(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     max_retries: int = 0
-    retry_delay_seconds: float = 0
+    retry_delay_seconds: Seconds = 0
     retries: int | None = None
-    retry_delay: int | float | list[int] | list[float] | None = None
-    retry_jitter_factor: float | None = None
+    retry_delay: WholeSeconds | Seconds | list[WholeSeconds] | list[Seconds] | None = None
+    retry_jitter_factor: JitterFactor | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -98,15 +99,15 @@ class TaskRunCreate(BaseModel):
 
     id: UUID | None = None
     state: StateCreate | None = None
-    name: str | None = None
+    name: IndexedText | None = None
     flow_run_id: UUID | None = None
-    task_key: str
-    dynamic_key: str
+    task_key: TaskKey
+    dynamic_key: TaskKey
     cache_key: str | None = None
     cache_expiration: UTCDateTime | None = None
-    task_version: str | None = None
+    task_version: IndexedText | None = None
     empirical_policy: TaskRunPolicy = TaskRunPolicy()
-    tags: list[str] = []
+    tags: Tags = []
     labels: Labels | None = {}
     task_inputs: dict[str, list[TaskInput]] = {}
 
@@ -137,10 +138,10 @@ class TaskRunUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
+    name: IndexedText | None = None
 
 
 class TaskRunFilterBody(TaskRunQuery):
     sort: TaskRunSort = TaskRunSort.ID_DESC
     limit: int | None = None
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0

@@ -63,7 +63,7 @@ class FlowRunQueryViewSet(PrefectViewSet):
             }
         )
 
-    @extend_schema(request=FlowRunQuery, responses=r.answers({200: float}, 422))
+    @extend_schema(request=FlowRunQuery, responses=r.answers({200: float | None}, 422))
     def lateness(self, request: Request) -> Response:
         """Average lateness in seconds of the matching runs, or null when none match."""
         body = field_body(request, FlowRunQuery)

@@ -2,7 +2,10 @@
 
 Two styles exist (spec/api.md §1.2): a *model body*, where the whole document is one object that
 forbids unknown keys, and a *field body*, where the top-level keys are separate parameters and
-unknown ones are ignored. Both parse JSON whatever the Content-Type says.
+unknown ones are ignored. Like Prefect's, a body is parsed as JSON when its Content-Type is
+JSON (`application/json`, `application/*+json`) or absent; any other type (`text/plain`, a
+form) is taken as raw text, which no route accepts (422), so a web page cannot make a browser
+post a "simple" cross-site request. A chunked body that reached Django unread is a 411.
 """
 
 from __future__ import annotations
@@ -13,20 +16,33 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from rest_framework.request import Request
 
-from .errors import RequestValidationError
+from .errors import DetailError, RequestValidationError
+from .json_input import parse_json
 
 M = TypeVar("M", bound=BaseModel)
 
 _EMPTY = object()
 
 
-def raw_json(request: Request) -> Any:
-    """The parsed body, `_EMPTY` for no body; invalid JSON raises the 422 Prefect gives."""
-    raw = request._request.body  # honours DATA_UPLOAD_MAX_MEMORY_SIZE (413)
+def _is_json(content_type: str) -> bool:
+    main, _, sub = content_type.strip().lower().partition("/")
+    return not main or (main == "application" and (sub == "json" or sub.endswith("+json")))
+
+
+def raw_json(request: Request, *, nul_stripped: frozenset[str] = frozenset()) -> Any:
+    """The parsed body, `_EMPTY` for no body; invalid JSON raises the 422 Prefect gives.
+    NUL characters are refused, except in string values under a key of `nul_stripped`,
+    which lose them."""
+    django_request = request._request
+    raw = django_request.body  # honours DATA_UPLOAD_MAX_MEMORY_SIZE (413)
+    if not raw and _unread_chunked(django_request.META):
+        raise DetailError(411, "Length Required")
     if not raw.strip():
         return _EMPTY
+    if not _is_json(django_request.content_type or ""):
+        return raw.decode("utf-8", errors="replace")
     try:
-        return json.loads(raw)
+        return parse_json(raw, nul_stripped=nul_stripped)
     except (ValueError, UnicodeDecodeError) as exc:
         text = raw.decode("utf-8", errors="replace")
         error = {
@@ -37,6 +53,13 @@ def raw_json(request: Request) -> Any:
             "ctx": {"error": getattr(exc, "msg", str(exc))},
         }
         raise RequestValidationError([error], text) from exc
+
+
+def _unread_chunked(meta: Any) -> bool:
+    """A chunked body under a WSGI server that gives Django no length (the ASGI bridge
+    measures it, `config.wsgi_bridge`)."""
+    chunked = "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
+    return chunked and not meta.get("CONTENT_LENGTH")
 
 
 def _jsonable_ctx(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -88,9 +111,11 @@ def validate(model: type[M], data: Any, *, field_body: bool, request_body: Any =
         raise RequestValidationError(convert_errors(exc, field_body=field_body), body) from exc
 
 
-def model_body(request: Request, model: type[M]) -> M:
+def model_body(
+    request: Request, model: type[M], *, nul_stripped: frozenset[str] = frozenset()
+) -> M:
     """A single-model body: missing body → 422 `missing` at `["body"]`."""
-    data = raw_json(request)
+    data = raw_json(request, nul_stripped=nul_stripped)
     if data is _EMPTY:
         error = {"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}
         raise RequestValidationError([error], None)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -34,6 +36,28 @@ __all__ = [
 ]
 
 
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def request_id(context: dict[str, Any]) -> str:
+    """The caller's `X-Request-ID` (a proxy's) when it is a plain token, else a new one."""
+    request = context.get("request")
+    given = request.headers.get("X-Request-ID", "") if request is not None else ""
+    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def _server_error(exc: Exception, context: dict[str, Any]) -> Response:
+    """One ERROR record (with the traceback) and a response carrying the same request id."""
+    rid = request_id(context)
+    request = context.get("request")
+    where = f"{request.method} {request.path}" if request is not None else "?"
+    logger.error("Internal Server Error: %s [request_id=%s]", where, rid, exc_info=exc)
+    response = Response({"exception_message": "Internal Server Error"}, status=500)
+    response["X-Request-ID"] = rid
+    response._has_been_logged = True  # type: ignore[attr-defined]  # not twice by django.request
+    return response
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse:
     if isinstance(exc, ApiError):
         return Response(exc.body(), status=exc.status_code)
@@ -50,5 +74,4 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse:
         return Response({"detail": INTEGRITY_MESSAGE}, status=409)
     if (unavailable := response_for(context.get("request"), exc)) is not None:
         return unavailable
-    logger.exception("Unhandled error in %s", context.get("view"))
-    return Response({"exception_message": "Internal Server Error"}, status=500)
+    return _server_error(exc, context)
