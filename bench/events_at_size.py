@@ -1,0 +1,182 @@
+#!/usr/bin/env python
+"""Events ingestion and the task-run recorder on databases of different sizes, interleaved.
+
+    .venv/bin/python bench/events_at_size.py \\
+        --databases empty=postgres://postgres@127.0.0.1:5432/ev_empty,1m=postgres://...ev_1m \\
+        [--rounds 3] [--workers 5] [--sockets 1,8] [--events 3000] [--task-runs 1000] \\
+        [--rate 150] [--seconds 20] [--json bench/results/events-at-1m.json]
+
+For each round, and each database in turn (the order alternates between rounds: A B, B A,
+...), it starts `make serve`'s server on that database (`bench/servers.py`, model `asgi`,
+`--workers` workers, access log off), then measures on 1 and 8 sockets:
+
+* `ingest`: events/s of `bench/events_ws.py` (generic 1.2 kB events, no recorder work);
+* `recorder`: task-run events recorded per second (`bench/events_recorder.py`);
+* `lag`: p50/p90/p99 from sending a task-run event to its state being readable over REST,
+  at `--rate` events/s in all;
+
+and stops the server, so only one server runs at a time. Fill a database first with
+`bench/events_fill.py`. The report gives, per measurement, the median over rounds for each
+database and the ratio to the first database. A sampler records the most connections the
+server held on its database (`pg_stat_activity`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import events_recorder, events_ws
+from bench.servers import Server
+
+
+class ConnectionPeak:
+    """The most backends connected to one database, sampled every half second."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.peak = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.stop.wait(0.5):
+                row = conn.execute(
+                    "SELECT count(*) - 1 FROM pg_stat_activity WHERE datname = current_database()"
+                ).fetchone()
+                self.peak = max(self.peak, int(row[0]) if row else 0)
+
+    def __enter__(self) -> ConnectionPeak:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
+def table_sizes(url: str) -> dict[str, int]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            """
+            SELECT parent.relname, coalesce(sum(greatest(child.reltuples, 0)), 0)::bigint
+            FROM pg_inherits
+            JOIN pg_class parent ON parent.oid = pg_inherits.inhparent
+            JOIN pg_class child ON child.oid = pg_inherits.inhrelid
+            WHERE parent.relname IN ('events', 'event_resources')
+            GROUP BY parent.relname
+            """
+        ).fetchall()
+        task_runs = conn.execute("SELECT count(*) FROM task_run").fetchone()
+    return {**{name: int(n) for name, n in rows}, "task_run": int(task_runs[0] if task_runs else 0)}
+
+
+def one_server(label: str, url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    server = Server("asgi", url, args.workers)
+    results: list[dict[str, Any]] = []
+    sizes = table_sizes(url)
+    server.start()
+    try:
+        target = server.target()
+        ws_url = f"ws://{target.host}:{target.port}{target.base}/events/in"
+        with ConnectionPeak(url) as peak:
+            for sockets in args.sockets:
+                found = events_ws.measure(target, ws_url, sockets, args.events)
+                results.append({"measure": "ingest", **found})
+            for sockets in args.sockets:
+                found = events_recorder.measure_throughput(target, ws_url, sockets, args.task_runs)
+                results.append({"measure": "recorder", **found})
+            for sockets in args.sockets:
+                found = events_recorder.measure_lag(
+                    target, ws_url, sockets, args.rate, args.seconds, args.poll_ms
+                )
+                results.append({"measure": "lag", **found})
+    finally:
+        server.stop()
+    for result in results:
+        result.update(database=label, sizes=sizes, connections_peak=peak.peak)
+        print(json.dumps(result), flush=True)
+    return results
+
+
+def summary(runs: list[dict[str, Any]], labels: list[str]) -> list[dict[str, Any]]:
+    """Median over rounds per (measure, sockets, database), and the ratio to labels[0]."""
+    rows = []
+    keys = sorted({(r["measure"], r["sockets"]) for r in runs})
+    for measure, sockets in keys:
+        row: dict[str, Any] = {"measure": measure, "sockets": sockets}
+        for label in labels:
+            mine = [
+                r
+                for r in runs
+                if (r["measure"], r["sockets"], r["database"]) == (measure, sockets, label)
+            ]
+            if measure == "lag":
+                for p in ("p50", "p90", "p99"):
+                    values = [r["lag_ms"][p] for r in mine if r["lag_ms"][p] is not None]
+                    row[f"{label} {p} ms"] = statistics.median(values) if values else None
+            else:
+                row[f"{label} events/s"] = statistics.median(r["events_per_s"] for r in mine)
+        base, *others = labels
+        for label in others:
+            for unit in ("events/s", "p50 ms", "p90 ms", "p99 ms"):
+                a, b = row.get(f"{base} {unit}"), row.get(f"{label} {unit}")
+                if a and b:
+                    row[f"{label}/{base} {unit}"] = round(b / a, 2)
+        rows.append(row)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--databases", required=True, help="label=url,label=url")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--sockets", default="1,8")
+    parser.add_argument("--events", type=int, default=3000, help="per ingest measurement")
+    parser.add_argument("--task-runs", type=int, default=1000, help="per recorder measurement")
+    parser.add_argument("--rate", type=float, default=150.0, help="lag: events/s, all sockets")
+    parser.add_argument("--seconds", type=float, default=20.0, help="lag: duration")
+    parser.add_argument("--poll-ms", type=float, default=10.0)
+    parser.add_argument("--json", metavar="PATH")
+    args = parser.parse_args(argv)
+    args.sockets = [int(s) for s in args.sockets.split(",")]
+    databases = dict(item.split("=", 1) for item in args.databases.split(","))
+    labels = list(databases)
+    started = datetime.now(UTC)
+    runs: list[dict[str, Any]] = []
+    for round_ in range(args.rounds):
+        order = labels if round_ % 2 == 0 else labels[::-1]
+        for label in order:
+            for result in one_server(label, databases[label], args):
+                runs.append({"round": round_, **result})
+    rows = summary(runs, labels)
+    for row in rows:
+        print(json.dumps(row), flush=True)
+    if args.json:
+        document = {
+            "started_at": started.isoformat(),
+            "seconds": round((datetime.now(UTC) - started).total_seconds()),
+            "arguments": {k: v for k, v in vars(args).items() if k != "json"},
+            "databases": {label: url.rsplit("/", 1)[-1] for label, url in databases.items()},
+            "summary": rows,
+            "runs": runs,
+        }
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(document, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
