@@ -3,8 +3,8 @@
 
     .venv/bin/python bench/events_at_size.py \\
         --databases empty=postgres://postgres@127.0.0.1:5432/ev_empty,1m=postgres://...ev_1m \\
-        [--rounds 3] [--workers 5] [--sockets 1,8] [--events 3000] [--task-runs 1000] \\
-        [--rate 150] [--seconds 20] [--json bench/results/events-at-1m.json]
+        [--rounds 3] [--workers 5] [--sockets 1,8] [--measures ingest,recorder,lag] \\
+        [--events 3000] [--task-runs 1000] [--rate 150] [--seconds 20] [--json PATH]
 
 For each round, and each database in turn (the order alternates between rounds: A B, B A,
 ...), it starts `make serve`'s server on that database (`bench/servers.py`, model `asgi`,
@@ -91,13 +91,13 @@ def one_server(label: str, url: str, args: argparse.Namespace) -> list[dict[str,
         target = server.target()
         ws_url = f"ws://{target.host}:{target.port}{target.base}/events/in"
         with ConnectionPeak(url) as peak:
-            for sockets in args.sockets:
+            for sockets in args.sockets if "ingest" in args.measures else ():
                 found = events_ws.measure(target, ws_url, sockets, args.events)
                 results.append({"measure": "ingest", **found})
-            for sockets in args.sockets:
+            for sockets in args.sockets if "recorder" in args.measures else ():
                 found = events_recorder.measure_throughput(target, ws_url, sockets, args.task_runs)
                 results.append({"measure": "recorder", **found})
-            for sockets in args.sockets:
+            for sockets in args.sockets if "lag" in args.measures else ():
                 found = events_recorder.measure_lag(
                     target, ws_url, sockets, args.rate, args.seconds, args.poll_ms
                 )
@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--sockets", default="1,8")
+    parser.add_argument("--measures", default="ingest,recorder,lag")
     parser.add_argument("--events", type=int, default=3000, help="per ingest measurement")
     parser.add_argument("--task-runs", type=int, default=1000, help="per recorder measurement")
     parser.add_argument("--rate", type=float, default=150.0, help="lag: events/s, all sockets")
@@ -152,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH")
     args = parser.parse_args(argv)
     args.sockets = [int(s) for s in args.sockets.split(",")]
+    args.measures = args.measures.split(",")
     databases = dict(item.split("=", 1) for item in args.databases.split(","))
     labels = list(databases)
     started = datetime.now(UTC)
