@@ -110,37 +110,69 @@ def one_server(label: str, url: str, args: argparse.Namespace) -> list[dict[str,
     return results
 
 
+UNITS = {"ingest": ("events/s",), "recorder": ("events/s",), "lag": ("p50 ms", "p90 ms", "p99 ms")}
+
+
+def _value(run: dict[str, Any], unit: str) -> float | None:
+    if unit == "events/s":
+        return float(run["events_per_s"])
+    value = run["lag_ms"][unit.split()[0]]
+    return None if value is None else float(value)
+
+
 def summary(runs: list[dict[str, Any]], labels: list[str]) -> list[dict[str, Any]]:
-    """Median over rounds per (measure, sockets, database), and the ratio to labels[0]."""
+    """Per (measure, sockets): the median over rounds for each database, the ratio of those
+    medians to labels[0]'s, and the median of the per-round ratios (each round measures the
+    databases back to back, so a round's ratio sees the least change of background load)."""
     rows = []
-    keys = sorted({(r["measure"], r["sockets"]) for r in runs})
-    for measure, sockets in keys:
+    base, *others = labels
+    for measure, sockets in sorted({(r["measure"], r["sockets"]) for r in runs}):
         row: dict[str, Any] = {"measure": measure, "sockets": sockets}
-        for label in labels:
-            mine = [
-                r
-                for r in runs
-                if (r["measure"], r["sockets"], r["database"]) == (measure, sockets, label)
-            ]
-            if measure == "lag":
-                for p in ("p50", "p90", "p99"):
-                    values = [r["lag_ms"][p] for r in mine if r["lag_ms"][p] is not None]
-                    row[f"{label} {p} ms"] = statistics.median(values) if values else None
-            else:
-                row[f"{label} events/s"] = statistics.median(r["events_per_s"] for r in mine)
-        base, *others = labels
-        for label in others:
-            for unit in ("events/s", "p50 ms", "p90 ms", "p99 ms"):
-                a, b = row.get(f"{base} {unit}"), row.get(f"{label} {unit}")
-                if a and b:
-                    row[f"{label}/{base} {unit}"] = round(b / a, 2)
+        same = [r for r in runs if (r["measure"], r["sockets"]) == (measure, sockets)]
+        for unit in UNITS[measure]:
+            by_round: dict[str, dict[int, float]] = {label: {} for label in labels}
+            for run in same:
+                value = _value(run, unit)
+                if value is not None and run["database"] in by_round:
+                    by_round[run["database"]][run["round"]] = value
+            for label in labels:
+                values = list(by_round[label].values())
+                row[f"{label} {unit}"] = round(statistics.median(values), 1) if values else None
+            for label in others:
+                a, b = row[f"{base} {unit}"], row[f"{label} {unit}"]
+                row[f"{label}/{base} {unit}"] = round(b / a, 2) if a and b else None
+                paired = [
+                    by_round[label][n] / by_round[base][n]
+                    for n in by_round[label]
+                    if by_round[base].get(n)
+                ]
+                row[f"{label}/{base} {unit} per round"] = (
+                    round(statistics.median(paired), 2) if paired else None
+                )
         rows.append(row)
     return rows
 
 
+def merge(spec: str, output: str | None) -> int:
+    labels, runs = [], []
+    for item in spec.split(","):
+        label, paths = item.split("=", 1)
+        labels.append(label)
+        for round_, path in enumerate(paths.split("+")):
+            document = json.loads(Path(path).read_text())
+            runs += [{**run, "round": round_, "database": label} for run in document["runs"]]
+    rows = summary(runs, labels)
+    for row in rows:
+        print(json.dumps(row), flush=True)
+    if output:
+        document = {"merged": spec, "summary": rows, "runs": runs}
+        Path(output).write_text(json.dumps(document, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--databases", required=True, help="label=url,label=url")
+    parser.add_argument("--databases", help="label=url,label=url")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--sockets", default="1,8")
@@ -151,7 +183,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="lag: duration")
     parser.add_argument("--poll-ms", type=float, default=10.0)
     parser.add_argument("--json", metavar="PATH")
+    parser.add_argument(
+        "--merge",
+        metavar="LABEL=FILE+FILE,...",
+        help="measure nothing: summarise result files, the runs of each under its label, "
+        "file n of every label as round n (an A/B of two code versions)",
+    )
     args = parser.parse_args(argv)
+    if args.merge:
+        return merge(args.merge, args.json)
+    if not args.databases:
+        parser.error("--databases or --merge is required")
     args.sockets = [int(s) for s in args.sockets.split(",")]
     args.measures = args.measures.split(",")
     databases = dict(item.split("=", 1) for item in args.databases.split(","))
