@@ -4,7 +4,7 @@
     .venv/bin/python bench/events_at_size.py \\
         --databases empty=postgres://postgres@127.0.0.1:5432/ev_empty,1m=postgres://...ev_1m \\
         [--rounds 3] [--workers 5] [--sockets 1,8] [--measures ingest,recorder,lag] \\
-        [--events 3000] [--task-runs 1000] [--rate 150] [--seconds 20] [--json PATH]
+        [--events 3000] [--task-runs 600] [--rate 30] [--seconds 20] [--json PATH]
 
 For each round, and each database in turn (the order alternates between rounds: A B, B A,
 ...), it starts `make serve`'s server on that database (`bench/servers.py`, model `asgi`,
@@ -178,8 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sockets", default="1,8")
     parser.add_argument("--measures", default="ingest,recorder,lag")
     parser.add_argument("--events", type=int, default=3000, help="per ingest measurement")
-    parser.add_argument("--task-runs", type=int, default=1000, help="per recorder measurement")
-    parser.add_argument("--rate", type=float, default=150.0, help="lag: events/s, all sockets")
+    parser.add_argument("--task-runs", type=int, default=600, help="per recorder measurement")
+    parser.add_argument("--rate", type=float, default=30.0, help="lag: events/s, all sockets")
     parser.add_argument("--seconds", type=float, default=20.0, help="lag: duration")
     parser.add_argument("--poll-ms", type=float, default=10.0)
     parser.add_argument("--json", metavar="PATH")

@@ -2,7 +2,7 @@
 """The task-run recorder seen from outside: its lag and its throughput (spec/events.md §6).
 
     .venv/bin/python bench/events_recorder.py --url http://127.0.0.1:4200/api \\
-        [--sockets 1,8] [--rate 150] [--seconds 20] [--task-runs 1000] [--json PATH]
+        [--sockets 1,8] [--rate 30] [--seconds 20] [--task-runs 600] [--json PATH]
 
 Both send the 3.8.8 client's task-run events (`bench/event_mix.py`: Pending, Running,
 Completed of each task run) over `/api/events/in` with the client's protocol (the `prefect`
@@ -249,10 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:4200/api")
     parser.add_argument("--sockets", default="1,8")
-    parser.add_argument("--rate", type=float, default=150.0, help="events/s, all sockets")
+    parser.add_argument("--rate", type=float, default=30.0, help="events/s, all sockets")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--poll-ms", type=float, default=10.0)
-    parser.add_argument("--task-runs", type=int, default=1000)
+    parser.add_argument("--task-runs", type=int, default=600)
     parser.add_argument("--json", metavar="PATH")
     args = parser.parse_args(argv)
     target = load.loopback_target(args.url, use_gzip=True, timeout=30)
