@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from django.utils import timezone
 
 from events.schemas.event import ReceivedEvent
-from flowruns.services.reported_task_runs import Recorded
+from flowruns.services.reported_task_runs import Recorded, flow_runs_hold
 
 from .heartbeats import heartbeats_record
 from .pending import pending_park, pending_sweep
-from .reports import is_client_task_run_event
+from .reports import FLOW_RUN, is_client_task_run_event, object_id, related_flow_run
 from .task_runs import task_run_event_record
 
 __all__ = ["record_task_run_events"]
@@ -37,6 +37,13 @@ def record_task_run_events(events: Sequence[ReceivedEvent]) -> None:
     if not task_run_events:
         return
     pending_sweep(now=timezone.now())
+    # Each flow run of the batch is looked up and locked once, not once per event.
+    held = flow_runs_hold(
+        run_id
+        for event in task_run_events
+        if (flow_run := related_flow_run(event)) is not None
+        and (run_id := object_id(flow_run, FLOW_RUN)) is not None
+    )
     for event in task_run_events:
-        if task_run_event_record(event) is Recorded.FLOW_RUN_MISSING:
+        if task_run_event_record(event, held_flow_runs=held) is Recorded.FLOW_RUN_MISSING:
             pending_park(event)

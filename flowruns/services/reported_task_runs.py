@@ -18,7 +18,7 @@ the server only keeps the newest report current.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -56,10 +56,20 @@ class TaskRunReport:
     state: State
 
 
-def task_run_record_report(report: TaskRunReport) -> Recorded:
-    """Upsert the reported task run and write its state, in the caller's transaction."""
-    if report.flow_run_id is not None and not _flow_run_held(report.flow_run_id):
-        return Recorded.FLOW_RUN_MISSING
+def task_run_record_report(
+    report: TaskRunReport, *, held_flow_runs: Collection[UUID] | None = None
+) -> Recorded:
+    """Upsert the reported task run and write its state, in the caller's transaction.
+
+    `held_flow_runs`: what `flow_runs_hold` returned for a batch of reports that includes
+    this one (in this transaction), so the flow run is not looked up and locked again."""
+    if report.flow_run_id is not None:
+        if held_flow_runs is None:
+            held = _flow_run_held(report.flow_run_id)
+        else:
+            held = report.flow_run_id in held_flow_runs
+        if not held:
+            return Recorded.FLOW_RUN_MISSING
     run = _locked(report)
     created = False
     if run is None:
@@ -110,6 +120,23 @@ def _flow_run_held(flow_run_id: UUID) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE", [flow_run_id])
         return cursor.fetchone() is not None
+
+
+def flow_runs_hold(flow_run_ids: Iterable[UUID]) -> set[UUID]:
+    """The flow runs among these that exist, each held as `_flow_run_held` holds one (FOR
+    KEY SHARE until commit on PostgreSQL, taken in id order), in one query: a batch of
+    reports locks each of its flow runs once instead of once per report."""
+    wanted = sorted(set(flow_run_ids))
+    if not wanted:
+        return set()
+    if connection.vendor != "postgresql":
+        return set(FlowRun.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    table = connection.ops.quote_name(FlowRun._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE", [wanted]
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _insert(report: TaskRunReport) -> tuple[TaskRun, bool]:
