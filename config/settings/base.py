@@ -39,6 +39,9 @@ with environment() as env:
     ORCHESTRATION_FLOW_POLICY = env.str(
         "ORCHESTRATION_FLOW_POLICY", "orchestration.policies.CoreFlowPolicy"
     )
+    # Prefect's shared password (HTTP Basic), and whether API keys alone are required.
+    PREFECT_SERVER_API_AUTH_STRING = env.str("PREFECT_SERVER_API_AUTH_STRING", None)
+    API_AUTH_REQUIRED = env.bool("API_AUTH_REQUIRED", False)
     log_level = env.log_level("LOG_LEVEL", logging.INFO)
     # ASGI server (config/asgi.py): threads per worker process for HTTP requests (Django's WSGI
     # handler) and for the event sockets' database work. Each may hold one DB connection.
@@ -62,6 +65,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "rest_framework_api_key",
+    "access.apps.AccessConfig",
     "flowruns.apps.FlowRunsConfig",
     "logs_app.apps.LogsConfig",
     "events.apps.EventsConfig",
@@ -75,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "access.middleware.ApiAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -1,0 +1,90 @@
+"""Who a credential belongs to: Prefect's auth string, or one of our API keys.
+
+Accepted credentials (auth.md §2 for the Basic scheme, which is parsed exactly as Prefect does):
+
+* `Authorization: Basic base64(<auth string>)`: the shared password, every level;
+* `Authorization: Bearer <API key>` (the client's `PREFECT_API_KEY`);
+* `Authorization: Basic base64(<API key>)` (the client's `PREFECT_API_AUTH_STRING` set to a
+  key), so one variable also authenticates the client's event sockets, whose auth message
+  carries the auth string (`token`) but never `PREFECT_API_KEY`.
+
+Comparisons are constant-time; neither header nor setting is ever logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .actors import AUTH_STRING_ACTOR, api_key_actor
+from .config import auth_string
+from .levels import Level, level_of
+from .models import APIKey
+from .services import api_key_touch
+
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]")
+
+
+@dataclass(frozen=True)
+class Principal:
+    actor: str
+    level: Level
+    key_prefix: str | None = None  # the API key's, for throttling
+
+
+def from_authorization(header: str) -> Principal | None:
+    """The principal an `Authorization` header value proves, or None."""
+    parts = header.split()
+    if len(parts) != 2:
+        return None
+    scheme, credential = parts
+    if scheme == "Basic":  # case-sensitive, as Prefect
+        secret = _decode_basic(credential)
+        return from_token(secret) if secret is not None else None
+    if scheme == "Bearer":
+        return from_api_key(credential)
+    return None
+
+
+def from_token(secret: str) -> Principal | None:
+    """The auth string, or an API key (the websocket auth message's `token`, a Basic value)."""
+    expected = auth_string()
+    if expected is not None and hmac.compare_digest(secret.encode(), expected.encode()):
+        return Principal(actor=AUTH_STRING_ACTOR, level=Level.BULK)
+    return from_api_key(secret)
+
+
+def from_api_key(key: str) -> Principal | None:
+    """A usable key (not revoked, not expired, its user active), as its user."""
+    prefix, dot, _ = key.partition(".")
+    if not dot or not prefix:
+        return None
+    row = (
+        APIKey.objects.filter(Q(expiry_date__isnull=True) | Q(expiry_date__gt=timezone.now()))
+        .filter(prefix=prefix, revoked=False, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if row is None or not row.is_valid(key):
+        return None
+    user = row.user
+    level = level_of(user.get_all_permissions(), superuser=user.is_superuser)
+    api_key_touch(key=row)
+    return Principal(
+        actor=api_key_actor(row.prefix, user.get_username()), level=level, key_prefix=row.prefix
+    )
+
+
+def _decode_basic(credential: str) -> str | None:
+    """Lenient base64 (characters outside the alphabet dropped), then UTF-8; None if invalid."""
+    raw = _NOT_BASE64.sub(b"", credential.encode("utf-8", errors="ignore"))
+    try:
+        return base64.b64decode(raw).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
