@@ -59,9 +59,10 @@ def test_a_write_key_runs_flows_but_cannot_delete(client_with, make_key, keys_re
     assert run.status_code == 201
     run_id = run.json()["id"]
     running = {"state": {"type": "RUNNING"}}
-    assert client.post(f"/api/flow_runs/{run_id}/set_state", running, format="json").json()[
-        "status"
-    ] == "ACCEPT"
+    assert (
+        client.post(f"/api/flow_runs/{run_id}/set_state", running, format="json").json()["status"]
+        == "ACCEPT"
+    )
     assert client.delete(f"/api/flow_runs/{run_id}").status_code == 403
     assert client.post("/api/flow_runs/bulk_delete", {}, format="json").status_code == 403
     assert client.delete(f"/api/flows/{flow['id']}").status_code == 403
@@ -184,8 +185,6 @@ def test_socket_levels():
     assert socket_level("logs/out") is Level.READ
 
 
-def test_an_unknown_run_is_still_a_404_for_an_authorised_key(
-    client_with, make_key, keys_required
-):
+def test_an_unknown_run_is_still_a_404_for_an_authorised_key(client_with, make_key, keys_required):
     client = client_with(bearer(make_key("alice", Level.READ)))
     assert client.get(f"/api/flow_runs/{uuid.uuid4()}").status_code == 404
