@@ -81,7 +81,8 @@ def test_admin_actions_name_the_admin_user(admin_client, auth_string_on):
 
 def test_the_actor_costs_no_query_per_transition():
     counts = []
-    for actor in (None, "apikey:AbCdEfGh:alice"):
+    # The first transition also creates today's event partition: measure the next ones.
+    for actor in (None, None, "apikey:AbCdEfGh:alice"):
         run = FlowRunFactory.create(state_type=StateType.PENDING, with_state=True)
         with acting_as(actor), CaptureQueriesContext(connection) as queries:
             flow_run_set_state(
@@ -89,7 +90,7 @@ def test_the_actor_costs_no_query_per_transition():
             )
         counts.append(len(queries))
         assert FlowRun.objects.get(pk=run.pk).state.actor == actor
-    assert counts[0] == counts[1]
+    assert counts[1] == counts[2]
 
 
 def test_deleting_a_run_logs_who_and_which(client_with, make_key, keys_required):

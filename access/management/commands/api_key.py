@@ -1,6 +1,7 @@
 """`manage.py api_key create|revoke|list`: per-user API keys from the command line.
 
     manage.py api_key create --user alice --name laptop --grant write   # prints the key, once
+    manage.py api_key create --user ci --create-user --grant write     # an API-only user
     manage.py api_key revoke AbCd1234                                  # by prefix
     manage.py api_key list [--user alice]
 
@@ -41,6 +42,11 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         create = actions.add_parser("create", help="create a key for a user; prints it once")
         create.add_argument("--user", required=True, help="username the key acts as")
+        create.add_argument(
+            "--create-user",
+            action="store_true",
+            help="create the user if missing (no password: it can only use API keys)",
+        )
         create.add_argument("--name", default="", help="a label for the key (default: the user)")
         create.add_argument("--expires", help="ISO date or datetime after which it stops working")
         create.add_argument(
@@ -62,10 +68,14 @@ class Command(BaseCommand):
         try:
             user = user_model._default_manager.get_by_natural_key(options["user"])
         except user_model.DoesNotExist as error:
-            raise CommandError(
-                f"No user {options['user']!r}: create one first "
-                "(manage.py createsuperuser, or in the admin)."
-            ) from error
+            if not options["create_user"]:
+                raise CommandError(
+                    f"No user {options['user']!r}: create one in the admin, or pass "
+                    "--create-user."
+                ) from error
+            user = user_model(**{user_model.USERNAME_FIELD: options["user"]})
+            user.set_unusable_password()
+            user.save()
         expiry = _expiry(options["expires"]) if options["expires"] else None
         if options["grant"]:
             user_grant_level(user=user, level=LEVELS[options["grant"]])

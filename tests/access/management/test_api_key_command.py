@@ -32,8 +32,16 @@ def test_create_prints_the_key_alone_and_it_authenticates(client_with, keys_requ
 
 
 def test_create_for_an_unknown_user_fails_plainly():
-    with pytest.raises(CommandError, match="No user 'ghost'"):
+    with pytest.raises(CommandError, match="No user 'ghost': create one in the admin, or pass"):
         api_key("create", "--user", "ghost")
+    assert not APIKey.objects.exists()
+
+
+def test_create_user_makes_an_api_only_user(client_with, keys_required):
+    key = api_key("create", "--user", "bot", "--create-user", "--grant", "read")[0].strip()
+    bot = User.objects.get(username="bot")
+    assert not bot.has_usable_password()
+    assert client_with(bearer(key)).get("/api/flows/").status_code == 200
 
 
 def test_create_with_an_expiry_date(keys_required):
