@@ -70,8 +70,7 @@ class Command(BaseCommand):
         except user_model.DoesNotExist as error:
             if not options["create_user"]:
                 raise CommandError(
-                    f"No user {options['user']!r}: create one in the admin, or pass "
-                    "--create-user."
+                    f"No user {options['user']!r}: create one in the admin, or pass --create-user."
                 ) from error
             user = user_model(**{user_model.USERNAME_FIELD: options["user"]})
             user.set_unusable_password()
