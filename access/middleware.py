@@ -13,8 +13,10 @@ session is never touched for `/api`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .actors import acting_as, admin_actor
@@ -22,6 +24,8 @@ from .config import auth_required
 from .credentials import Principal, from_authorization
 from .levels import PERMISSIONS, Level
 from .routes import required_level
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 UNAUTHENTICATED = ("health", "ready")  # GET only, exact paths (auth.md §2)
@@ -42,7 +46,11 @@ class ApiAccessMiddleware:
         principal: Principal | None = None
         if auth_required() and not (method == "GET" and relative in UNAUTHENTICATED):
             header = request.META.get("HTTP_AUTHORIZATION")
-            principal = from_authorization(header) if header else None
+            try:
+                principal = from_authorization(header) if header else None
+            except DatabaseError:  # an API key cannot be checked while the database is away
+                logger.warning("API key check failed: database unavailable")
+                return unavailable()
             if principal is None:
                 return unauthorized()
             needed = required_level(method, relative)
@@ -62,6 +70,13 @@ class ApiAccessMiddleware:
 
 def unauthorized() -> HttpResponse:
     return HttpResponse(UNAUTHORIZED_BODY, status=401, content_type="application/json")
+
+
+def unavailable() -> HttpResponse:
+    """503, which the Prefect client retries (a 500 it would not)."""
+    response = JsonResponse({"exception_message": "Service Unavailable"}, status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def forbidden(principal: Principal, needed: Level) -> HttpResponse:

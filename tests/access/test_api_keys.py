@@ -188,3 +188,20 @@ def test_socket_levels():
 def test_an_unknown_run_is_still_a_404_for_an_authorised_key(client_with, make_key, keys_required):
     client = client_with(bearer(make_key("alice", Level.READ)))
     assert client.get(f"/api/flow_runs/{uuid.uuid4()}").status_code == 404
+
+
+def test_a_key_check_without_a_database_is_a_503_the_client_retries(
+    client_with, keys_required, monkeypatch
+):
+    from django.db import OperationalError
+
+    from access import credentials
+
+    def unreachable(key):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(credentials, "from_api_key", unreachable)
+    response = client_with(bearer("AbCdEfGh.secret")).get("/api/flows/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json() == {"exception_message": "Service Unavailable"}
