@@ -29,7 +29,7 @@ SUBPROTOCOL = "prefect"
 POLICY_VIOLATION = 1008
 
 
-def _token(text: str | bytes) -> tuple[str | None, str | None]:
+def _token(text: str | bytes) -> tuple[object, str | None]:
     """The first message's token and, when the message is not an auth message, the close
     reason."""
     try:
@@ -38,14 +38,15 @@ def _token(text: str | bytes) -> tuple[str | None, str | None]:
         return None, "Expected 'auth' message"
     if not isinstance(message, dict) or message.get("type") != "auth":
         return None, "Expected 'auth' message"
-    token = message.get("token")
-    return (token if isinstance(token, str) else None), None
+    return message.get("token"), None
 
 
-async def _authenticate(token: str | None, path: str) -> tuple[Principal | None, str | None]:
+async def _authenticate(token: object, path: str) -> tuple[Principal | None, str | None]:
     """The principal a token proves for the socket at `path`, or the close reason."""
     if not token:
         return None, "Auth required but no token provided"
+    if not isinstance(token, str):
+        return None, "Invalid token"
     principal = await run_db(from_token, token)
     if principal is None:
         return None, "Invalid token"
