@@ -24,6 +24,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.utils import timezone
 
+from . import key_cache
 from .actors import AUTH_STRING_ACTOR, api_key_actor
 from .config import auth_string
 from .levels import APP_LABEL, PERMISSIONS, Level
@@ -68,6 +69,10 @@ def from_api_key(key: str) -> Principal | None:
     prefix, dot, _ = key.partition(".")
     if not dot or not prefix:
         return None
+    key_digest = key_cache.digest(key)
+    principal = key_cache.remembered(key_digest)
+    if principal is not None:
+        return principal
     row = (
         APIKey.objects.filter(Q(expiry_date__isnull=True) | Q(expiry_date__gt=timezone.now()))
         .filter(prefix=prefix, revoked=False, user__is_active=True)
@@ -79,9 +84,11 @@ def from_api_key(key: str) -> Principal | None:
     user: Any = row.user
     level = Level.BULK if user.is_superuser else _level_of_user(user.pk)
     api_key_touch(key=row)
-    return Principal(
+    principal = Principal(
         actor=api_key_actor(row.prefix, user.get_username()), level=level, key_prefix=row.prefix
     )
+    key_cache.remember(key_digest, principal)
+    return principal
 
 
 def _level_of_user(user_id: int) -> Level:

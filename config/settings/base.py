@@ -49,6 +49,8 @@ with environment() as env:
     # Prefect's shared password (HTTP Basic), and whether API keys alone are required.
     PREFECT_SERVER_API_AUTH_STRING = env.str("PREFECT_SERVER_API_AUTH_STRING", None)
     API_AUTH_REQUIRED = env.bool("API_AUTH_REQUIRED", False)
+    # Seconds a worker remembers a checked API key (0: check every request).
+    API_KEY_CACHE_SECONDS = env.int("API_KEY_CACHE_SECONDS", 10)
     # Optional throttling per API key or client address, in DRF's syntax ("600/min").
     API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", None)
     log_level = env.log_level("LOG_LEVEL", logging.INFO)

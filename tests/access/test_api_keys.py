@@ -205,3 +205,38 @@ def test_a_key_check_without_a_database_is_a_503_the_client_retries(
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert response.json() == {"exception_message": "Service Unavailable"}
+
+
+def test_a_checked_key_is_remembered_for_a_few_seconds(client_with, make_key, keys_required):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_with(bearer(make_key("alice", Level.READ)))
+    assert client.get("/api/flows/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/flows/").status_code == 200
+    assert not [q for q in queries if "api_key" in q["sql"] or "auth_permission" in q["sql"]]
+    # A change made by another process (no signal here) shows once the memory expires...
+    APIKey.objects.update(revoked=True)
+    assert client.get("/api/flows/").status_code == 200
+    from access import key_cache
+
+    key_cache._entries.clear()  # ...as if API_KEY_CACHE_SECONDS had passed
+    assert client.get("/api/flows/").status_code == 401
+
+
+def test_changes_made_in_this_process_apply_at_once(client_with, make_key, keys_required):
+    client = client_with(bearer(make_key("alice", Level.WRITE)))
+    assert client.post("/api/flows/", {"name": "etl"}, format="json").status_code == 201
+    User.objects.get(username="alice").user_permissions.clear()
+    assert client.post("/api/flows/", {"name": "etl"}, format="json").status_code == 403
+
+
+def test_with_no_memory_every_request_checks_the_key(
+    client_with, make_key, keys_required, settings
+):
+    settings.API_KEY_CACHE_SECONDS = 0
+    client = client_with(bearer(make_key("alice", Level.READ)))
+    assert client.get("/api/flows/").status_code == 200
+    APIKey.objects.update(revoked=True)
+    assert client.get("/api/flows/").status_code == 401
