@@ -17,7 +17,6 @@ import base64
 import binascii
 import hmac
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Permission
@@ -29,17 +28,11 @@ from .actors import AUTH_STRING_ACTOR, api_key_actor
 from .config import auth_string
 from .levels import APP_LABEL, PERMISSIONS, Level
 from .models import APIKey
+from .principal import Principal
 from .services import api_key_touch
 
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]")
 _CODES = list(PERMISSIONS.values())
-
-
-@dataclass(frozen=True)
-class Principal:
-    actor: str
-    level: Level
-    key_prefix: str | None = None  # the API key's, for throttling
 
 
 def from_authorization(header: str) -> Principal | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from .credentials import Principal
+    from .principal import Principal
 
 MAX_ENTRIES = 10_000
 _entries: dict[str, tuple[float, Principal]] = {}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('flowruns', '0006_flow_run_last_heartbeat'),
+        ('flowruns', '0008_filter_indexes'),
     ]
 
     operations = [
