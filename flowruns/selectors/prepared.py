@@ -6,7 +6,7 @@ a database, with a marker in place of the key, and keeps the SQL, the position o
 among the parameters and the column converters Django would apply (JSON text, SQLite's
 datetimes and UUIDs). Every later call sends that SQL with the key prepared as the key's field
 prepares it, through Django's cursor (so the statement is logged and counted like any other),
-and converts the columns as Django would: the rows are exactly those of
+and converts the columns as Django would (`row_converters`): the rows are exactly those of
 `build(key).values_list(...)`, only cheaper.
 """
 
@@ -22,6 +22,8 @@ from django.db import connections
 from django.db.models import Field, Model, QuerySet
 from django.db.transaction import TransactionManagementError
 
+from .row_converters import Converters, convert_rows, query_converters
+
 # Never a real key: the compiled SQL carries it until the real key replaces it.
 _MARKER = uuid.UUID("00000000-0000-4000-8000-00000000f00d")
 
@@ -32,7 +34,7 @@ class _Compiled:
     params: tuple[Any, ...]
     key_index: int
     for_update: bool
-    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Any], ...]
+    converters: Converters
 
 
 class PreparedRows:
@@ -53,11 +55,7 @@ class PreparedRows:
         positions = [i for i, value in enumerate(params) if value == marker]
         if len(positions) != 1:
             raise ValueError(f"the key must occur once among the parameters: {params!r}")
-        columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
-        converters = tuple(
-            (position, tuple(functions), expression)
-            for position, (functions, expression) in compiler.get_converters(columns).items()
-        )
+        converters = query_converters(compiler)
         for_update = compiler.query.select_for_update and connection.features.has_select_for_update
         return _Compiled(sql, tuple(params), positions[0], for_update, converters)
 
@@ -86,18 +84,7 @@ class PreparedRows:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
-        if not compiled.converters:
-            return fetched
-        rows: list[Sequence[Any]] = []
-        for fetched_row in fetched:
-            row = list(fetched_row)
-            for position, functions, expression in compiled.converters:
-                value = row[position]
-                for function in functions:
-                    value = function(value, expression, connection)
-                row[position] = value
-            rows.append(row)
-        return rows
+        return convert_rows(fetched, compiled.converters, connection)
 
 
 class PreparedInstances:
