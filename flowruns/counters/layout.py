@@ -42,6 +42,7 @@ def tables_of(levels: tuple[HistoryLevel, ...]) -> tuple[str, ...]:
     """The counter tables in use with these history levels (older migrations install fewer)."""
     return (COUNT_TABLE, TAG_TABLE, *(table for table, _ in levels))
 
+
 COUNT_KEY = ("state_type", "state_name", "flow_id")
 TAG_KEY = ("tag", "state_type", "state_name")
 HISTORY_KEY = ("slot", "state_type", "state_name")

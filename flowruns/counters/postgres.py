@@ -118,7 +118,7 @@ def _function(event: str, levels: tuple[HistoryLevel, ...]) -> str:
         f"{count_sql(source, f'mod(pg_backend_pid(), {COUNT_SHARDS})::smallint')}; "
         f"{tag_sql(source, f'mod(pg_backend_pid(), {COUNT_SHARDS})::smallint')}; "
         + "".join(f"{history_sql(source, history_shard, level)}; " for level in levels)
-        +         "RETURN NULL; END $fn$"
+        + "RETURN NULL; END $fn$"
     )
 
 

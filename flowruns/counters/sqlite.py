@@ -85,9 +85,7 @@ def _apply(r: str, sign: str, levels: tuple[HistoryLevel, ...]) -> list[str]:
 
 
 def _empty_when_no_runs(levels: tuple[HistoryLevel, ...]) -> list[str]:
-    return [
-        f"DELETE FROM {t} WHERE NOT EXISTS (SELECT 1 FROM flow_run)" for t in tables_of(levels)
-    ]
+    return [f"DELETE FROM {t} WHERE NOT EXISTS (SELECT 1 FROM flow_run)" for t in tables_of(levels)]
 
 
 def _trigger(event: str, body: list[str], when: str = "") -> str:

@@ -21,9 +21,7 @@ def slot_of(micros_sql: str, unit: int = SLOT_MICROS) -> str:
     return f"(({micros_sql}) - ((({micros_sql}) % {s}) + {s}) % {s}) / {s}"
 
 
-def history_terms(
-    r: str, micros: Micros, greatest: str, unit: int = SLOT_MICROS
-) -> dict[str, str]:
+def history_terms(r: str, micros: Micros, greatest: str, unit: int = SLOT_MICROS) -> dict[str, str]:
     t0 = f"({r}.slot * {unit})"
     trt_us = f"CAST(round({r}.total_run_time * 1000000) AS BIGINT)"
     live = f"{r}.state_type = '{RUNNING}' AND {r}.state_timestamp IS NOT NULL"
