@@ -5,7 +5,9 @@ work tree's (B), in-process, interleaved.
     DATABASE_URL=postgres://... .venv/bin/python bench/history_ab.py [--rounds 15] [--before main]
 
 A is `flowruns/selectors/run_counters/{slots,history}.py` as of `--before`, loaded from git
-into this process (it reads only the 10-minute slot table, which B keeps too); B is the code
+into this process (it reads only the 10-minute slot table, which B keeps too), run inside a
+transaction that drops the indexes `--before` did not have (`--without`, PostgreSQL: DDL is
+transactional, so the drop is rolled back after each call and B never sees it); B is the code
 here. Each round answers the same requests with both, alternating which goes first, and checks
 the answers are equal (every bucket, state, count and sum). Shapes: 24 buckets over the whole
 expected-start range (as `compare_shapes.py` sends it: every bucket edge is ragged), the same
@@ -35,7 +37,7 @@ import django  # noqa: E402 - after the path is set
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Max, Min  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -69,10 +71,30 @@ def before_reader(revision: str) -> Callable[..., Any]:
     return history.flow_run_history_matching
 
 
+def without_indexes(call: Callable[[], Any], indexes: list[str]) -> Callable[[], Any]:
+    """`call` run with `indexes` dropped for its duration (rolled back; the drop itself is not
+    timed)."""
+    if not indexes or connection.vendor != "postgresql":
+        return call
+
+    def run() -> Any:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                for index in indexes:
+                    cursor.execute(f"DROP INDEX {index}")
+            began = time.perf_counter()
+            answer = call()
+            run.ms = (time.perf_counter() - began) * 1000  # type: ignore[attr-defined]
+            transaction.set_rollback(True)
+        return answer
+
+    return run
+
+
 def timed(call: Callable[[], Any]) -> tuple[float, Any]:
     began = time.perf_counter()
     answer = call()
-    return (time.perf_counter() - began) * 1000, answer
+    return getattr(call, "ms", (time.perf_counter() - began) * 1000), answer
 
 
 def answer_of(buckets: list[Any]) -> list[Any]:
@@ -101,16 +123,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--before", default="main", help="git revision of reader A")
+    parser.add_argument(
+        "--without",
+        nargs="*",
+        default=["ix_flow_run__running_stamp"],
+        help="indexes dropped (and restored) around each A call: those --before lacks",
+    )
     args = parser.parse_args()
     old = before_reader(args.before)
-    print(f"database: {connection.vendor}, runs: {FlowRun.objects.count():,}, A = {args.before}")
+    print(
+        f"database: {connection.vendor}, runs: {FlowRun.objects.count():,},"
+        f" A = {args.before} without {args.without}"
+    )
     cases = shapes()
     times: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in cases}
     for r in range(args.rounds):
         for name, (body, kwargs) in cases.items():
             query = FlowRunHistoryQuery.model_validate(body)
             sides = [
-                (0, lambda q=query, k=kwargs: old(query=q, **k)),
+                (0, without_indexes(lambda q=query, k=kwargs: old(query=q, **k), args.without)),
                 (1, lambda q=query, k=kwargs: flow_run_history_matching(query=q, **k)),
             ]
             answers = {}
