@@ -4,6 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 4200
 export PORT
+VAR_DIR ?= var
+# Written once (mode 600) and read by the settings; the production settings refuse to run
+# on the public development key.
+SECRET_KEY_FILE := $(VAR_DIR)/secret_key
 
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
@@ -29,10 +33,14 @@ migrate: $(RUNTIME_STAMP)
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 
+$(SECRET_KEY_FILE): | $(RUNTIME_STAMP)
+	$(PY) -m config.security $@
+
 ## Start the API with gunicorn at http://127.0.0.1:$(PORT)/api (SQLite unless DATABASE_URL is set):
-## one ASGI server for HTTP and the event/log websockets (config/asgi.py)
+## one ASGI server for HTTP and the event/log websockets (config/asgi.py). The environment
+## passes through: PREFECT_SERVER_API_AUTH_STRING, API_AUTH_REQUIRED, SECRET_KEY, HOST, ...
 SERVE_CMD = $(VENV)/bin/gunicorn -c config/gunicorn.conf.py -k asgi config.asgi:application
-serve: migrate
+serve: migrate $(SECRET_KEY_FILE)
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "API:   http://127.0.0.1:$(PORT)/api   (docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	@echo "Admin: http://127.0.0.1:$(PORT)/admin/   (create a login: $(PY) manage.py createsuperuser)"
@@ -74,7 +82,7 @@ $(COMPAT_STAMP): tests/compat/requirements.txt
 
 ## Benchmarks (see bench/README.md): fill the database, then load a running server
 RUNS ?= 100000
-bench-seed: migrate
+bench-seed: migrate $(SECRET_KEY_FILE)
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py seed_flow_runs --runs $(RUNS)
 
 bench-load: $(RUNTIME_STAMP)

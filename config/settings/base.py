@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from pathlib import Path
 
 from config.env import environment
+from config.security import SECRET_KEY_FILE, bind_host_names, secret_key_read
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
@@ -14,9 +14,16 @@ DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
 # Everything read from the environment, in one place; a bad value stops startup with one line.
 with environment() as env:
     VAR_DIR = env.path("VAR_DIR", BASE_DIR / "var")
-    SECRET_KEY = env.str("SECRET_KEY", DEV_SECRET_KEY)
+    # SECRET_KEY, else the key `make serve` wrote once to var/secret_key, else the public
+    # development key (which the production settings refuse).
+    SECRET_KEY = (
+        env.str("SECRET_KEY", None) or secret_key_read(VAR_DIR / SECRET_KEY_FILE) or DEV_SECRET_KEY
+    )
     DEBUG = env.bool("DEBUG", False)
-    ALLOWED_HOSTS = [h.strip() for h in env.str("ALLOWED_HOSTS", "*").split(",") if h.strip()]
+    # By default, the names of the address the server binds (HOST, as gunicorn reads it).
+    ALLOWED_HOSTS = [
+        h.strip() for h in env.str("ALLOWED_HOSTS", "").split(",") if h.strip()
+    ] or bind_host_names(env.str("HOST", "127.0.0.1"))
     DEFAULT_SQLITE_FILE = VAR_DIR / "prefect.sqlite3"
     DATABASES = {
         "default": env.dj_db_url(
@@ -41,17 +48,18 @@ with environment() as env:
     ORCHESTRATION_FLOW_POLICY = env.str(
         "ORCHESTRATION_FLOW_POLICY", "orchestration.policies.CoreFlowPolicy"
     )
+    # Prefect's shared password (HTTP Basic), and whether API keys alone are required.
+    PREFECT_SERVER_API_AUTH_STRING = env.str("PREFECT_SERVER_API_AUTH_STRING", None)
+    API_AUTH_REQUIRED = env.bool("API_AUTH_REQUIRED", False)
+    # Seconds a worker remembers a checked API key (0: check every request).
+    API_KEY_CACHE_SECONDS = env.int("API_KEY_CACHE_SECONDS", 10)
+    # Optional throttling per API key or client address, in DRF's syntax ("600/min").
+    API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", None)
     log_level = env.log_level("LOG_LEVEL", logging.INFO)
     # ASGI server (config/asgi.py): threads per worker process for HTTP requests (Django's WSGI
     # handler) and for the event sockets' database work. Each may hold one DB connection.
     ASGI_THREADS = env.int("ASGI_THREADS", 4)
     EVENTS_SOCKET_THREADS = env.int("EVENTS_SOCKET_THREADS", 2)
-
-if SECRET_KEY == DEV_SECRET_KEY:
-    warnings.warn(
-        "SECRET_KEY is not set; using the development default. Set SECRET_KEY in production.",
-        stacklevel=1,
-    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +72,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "rest_framework_api_key",
+    "access.apps.AccessConfig",
     "flowruns.apps.FlowRunsConfig",
     "logs_app.apps.LogsConfig",
     "events.apps.EventsConfig",
@@ -77,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "access.middleware.ApiAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -146,6 +157,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "flowruns.api.wire.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # A no-op unless API_THROTTLE_RATE is set (access.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["access.throttling.ClientRateThrottle"],
 }
 
 SPECTACULAR_SETTINGS = {

@@ -2,12 +2,10 @@
 (Django's default test database for SQLite)."""
 
 import os
-import warnings
 
-warnings.filterwarnings("ignore", message="SECRET_KEY is not set")
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
-from .base import *  # noqa: E402, F403
+from .base import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,3 +14,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = None  # type: ignore[assignment]  # WhiteNoise serves nothing in tests; avoids the "no directory" warning
+# Authentication is off unless a test turns it on (a developer's exported variable must not).
+PREFECT_SERVER_API_AUTH_STRING = ""
+API_AUTH_REQUIRED = False

@@ -9,6 +9,7 @@ its size (`EVENTS_SOCKET_THREADS`) bounds the database connections the sockets u
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,7 +43,8 @@ def _as_request(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
 async def run_db(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     loop = asyncio.get_running_loop()
     call = functools.partial(_as_request, func, *args, **kwargs)
-    return await loop.run_in_executor(executor(), call)
+    # In the caller's context: the connection's actor (`access.actors`) goes along.
+    return await loop.run_in_executor(executor(), contextvars.copy_context().run, call)
 
 
 def shutdown() -> None:

@@ -23,7 +23,7 @@ class FlowRunStateInline(ReadOnlyInline):
     fk_name = "flow_run"
     verbose_name = "state"
     verbose_name_plural = "state history (newest first)"
-    fields = ("timestamp", "badge", "message", "details")
+    fields = ("timestamp", "badge", "message", "details", "actor")
     readonly_fields = fields
     ordering = ("-timestamp",)
 

@@ -41,7 +41,7 @@ class TaskRunStateInline(ReadOnlyInline):
     model = TaskRunState
     verbose_name = "state"
     verbose_name_plural = f"state history (newest first, at most {STATES_SHOWN})"
-    fields = ("timestamp", "badge", "message", "details")
+    fields = ("timestamp", "badge", "message", "details", "actor")
     readonly_fields = fields
     ordering = ("-timestamp",)
 

@@ -68,6 +68,9 @@ class StateFields(models.Model):
     message = models.TextField(null=True, blank=True)
     state_details = models.JSONField(default=dict, blank=True)
     data = models.JSONField(null=True, blank=True)
+    # Who wrote the state (`access.actors`: an API key's user, the admin user, a command);
+    # null when nobody is known (the API with authentication off).
+    actor = models.TextField(null=True, blank=True)
 
     class Meta:
         abstract = True

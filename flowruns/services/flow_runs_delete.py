@@ -17,6 +17,8 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import Q
 
+from access.models import DeletionRecord
+from access.services import deletion_record
 from flowruns.models import (
     DeploymentConcurrencyLease,
     FlowRun,
@@ -73,6 +75,7 @@ def _delete_locked(ids: list[UUID]) -> None:
     raw_delete(FlowRunState.objects.filter(flow_run_id__in=ids))
     delete_flow_run_children(ids)
     raw_delete(FlowRun.objects.filter(id__in=ids))
+    deletion_record(kind=DeletionRecord.Kind.FLOW_RUN, object_ids=ids)
 
 
 def flow_runs_delete_matching(

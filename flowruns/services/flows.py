@@ -4,6 +4,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from access.models import DeletionRecord
+from access.services import deletion_record
 from flowruns.models import Flow
 
 from . import listeners
@@ -37,4 +39,5 @@ def flow_delete(*, flow: Flow, batch_size: int = 1000) -> None:
         run_ids = list(flow.flow_runs.values_list("id", flat=True))
         for start in range(0, len(run_ids), batch_size):
             flow_runs_delete_by_ids(run_ids[start : start + batch_size])
+        deletion_record(kind=DeletionRecord.Kind.FLOW, object_ids=[flow.pk], description=flow.name)
         flow.delete()

@@ -5,6 +5,8 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 
+from access.models import DeletionRecord
+from access.services import deletion_record
 from flowruns.errors import DetailError
 from flowruns.models import FlowRun, FlowRunInput
 
@@ -28,5 +30,15 @@ def flow_run_input_create(
 
 
 def flow_run_input_delete(*, flow_run_id: UUID, key: str) -> bool:
-    deleted, _ = FlowRunInput.objects.filter(flow_run_id=flow_run_id, key=key).delete()
-    return deleted > 0
+    with transaction.atomic():
+        rows = FlowRunInput.objects.filter(flow_run_id=flow_run_id, key=key)
+        ids = list(rows.values_list("id", flat=True))
+        if not ids:
+            return False
+        rows.delete()
+        deletion_record(
+            kind=DeletionRecord.Kind.FLOW_RUN_INPUT,
+            object_ids=ids,
+            description=f"flow run {flow_run_id}, key {key!r}",
+        )
+    return True

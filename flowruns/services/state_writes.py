@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import connections, router
 
+from access.actors import current_actor
 from orchestration.states import State
 
 from .row_writes import row_update
@@ -43,6 +44,7 @@ def state_row_insert(kind: RunKind, run: Any, state: State) -> Any | None:
         message=state.message,
         data=None if is_unpersisted(state.data) else state.data,
         state_details=details_to_json(state.state_details),
+        actor=current_actor(),
         **{kind.run_field: run},
     )
     row.updated = row.created

@@ -9,6 +9,8 @@ from uuid import UUID
 
 from django.db import transaction
 
+from access.models import DeletionRecord
+from access.services import deletion_record
 from flowruns.errors import IntegrityConflict
 from flowruns.models import FlowRun, TaskRun, TaskRunState
 from flowruns.naming import random_run_name
@@ -92,4 +94,5 @@ def task_run_delete(*, task_run_id: UUID) -> bool:
         raw_delete(TaskRunState.objects.filter(task_run_id=task_run_id))
         raw_delete(TaskRun.objects.filter(pk=task_run_id))
         delete_task_run_children([task_run_id])
+        deletion_record(kind=DeletionRecord.Kind.TASK_RUN, object_ids=[task_run_id])
     return True

@@ -25,12 +25,15 @@ class Reply:
 @dataclass(frozen=True)
 class Rest:
     base: str  # e.g. http://127.0.0.1:4321/api
+    authorization: str | None = None  # an Authorization header for servers with auth on
 
     def call(self, method: str, path: str, body: Any = None) -> Reply:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(f"{self.base}{path}", data=data, method=method)
         if data is not None:
             request.add_header("Content-Type", "application/json")
+        if self.authorization is not None:
+            request.add_header("Authorization", self.authorization)
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
                 status, raw = response.status, response.read()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ class Client:
     bin: Path
     api_url: str
     home: Path
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. PREFECT_API_KEY
 
     def env(self) -> dict[str, str]:
         keep = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "DJANGO_"))}
@@ -65,6 +66,7 @@ class Client:
             PYTHONUNBUFFERED="1",
             PYTHONIOENCODING="utf-8",
         )
+        keep.update(self.extra_env)
         return keep
 
     def _command(self, script: str, *args: str) -> list[str]:

@@ -16,7 +16,8 @@ READ = {  # variables these tests set; the rest of the environment is passed thr
     "SQLITE_BUSY_TIMEOUT", "DATA_UPLOAD_MAX_MEMORY_SIZE", "PREFECT_API_DEFAULT_LIMIT",
     "PREFECT_MAX_PARAMETER_SIZE", "PREFECT_SERVER_VERSION", "SECURE_COOKIES", "HOST", "PORT",
     "GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS",
-    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_SETTINGS_MODULE", "SECURE_PROXY_SSL_HEADER", "PREFECT_SERVER_API_AUTH_STRING",
+    "API_AUTH_REQUIRED", "API_THROTTLE_RATE",
 }  # fmt: skip
 SHOW_SETTINGS = """
 import json
@@ -117,7 +118,7 @@ def test_good_values_parse(tmp_path):
 def test_unset_or_empty_variables_give_the_defaults(tmp_path, unset):
     defaults = {
         "DEBUG": False,
-        "ALLOWED_HOSTS": ["*"],
+        "ALLOWED_HOSTS": ["127.0.0.1", "localhost", "[::1]"],  # HOST's names
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(tmp_path / "prefect.sqlite3"),
         "PORT": "",

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 
+from access.throttling import throttled_response
 from flowruns.errors import (
     INTEGRITY_MESSAGE,
     ApiError,
@@ -67,6 +68,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse:
         return Response({"detail": "Not Found"}, status=404)
     if isinstance(exc, RequestDataTooBig):
         return Response({"detail": "Request body is too large."}, status=413)
+    if isinstance(exc, drf_exceptions.Throttled):
+        return throttled_response(exc)
     if isinstance(exc, drf_exceptions.APIException):
         return Response({"detail": exc.detail}, status=exc.status_code)
     if isinstance(exc, IntegrityError):

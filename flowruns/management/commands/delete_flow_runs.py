@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from access.actors import acting_as, command_actor
 from flowruns.management.arguments import add_batch_arguments, add_cutoff_arguments, cutoff
 from flowruns.management.progress import delete_with_progress, summary_line
 from flowruns.models import FlowRun, StateType
@@ -102,15 +103,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  {state_type:<12} {n:>10,}")
 
     def _delete(self, where: Q, options: dict[str, Any]) -> None:
-        summary = delete_with_progress(
-            self,
-            options,
-            noun="flow runs",
-            unit="runs",
-            count=FlowRun.objects.filter(where).count,
-            delete=partial(
-                flow_runs_delete_matching, where=where, batch_size=options["batch_size"]
-            ),
-        )
+        with acting_as(command_actor("delete_flow_runs")):  # named in the deletion log
+            summary = delete_with_progress(
+                self,
+                options,
+                noun="flow runs",
+                unit="runs",
+                count=FlowRun.objects.filter(where).count,
+                delete=partial(
+                    flow_runs_delete_matching, where=where, batch_size=options["batch_size"]
+                ),
+            )
         detail = f": {_counts(summary.by_state_type)}" if summary.deleted else ""
         self.stdout.write(self.style.SUCCESS(f"{summary_line(summary, 'flow runs')}{detail}."))
