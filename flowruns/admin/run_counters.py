@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from flowruns.models import FlowRunCount, FlowRunHistorySlot, FlowRunTagCount
+from flowruns.models import (
+    FlowRunCount,
+    FlowRunHistoryHour,
+    FlowRunHistorySlot,
+    FlowRunTagCount,
+)
 
 from .base import ReadOnlyAdmin
 
@@ -25,5 +30,11 @@ class FlowRunTagCountAdmin(ReadOnlyAdmin):
 
 @admin.register(FlowRunHistorySlot)
 class FlowRunHistorySlotAdmin(ReadOnlyAdmin):
+    list_display = ("slot", "state_type", "state_name", "shard", "n", "running_n", "waiting_n")
+    ordering = ("-slot", "state_type", "state_name", "shard")
+
+
+@admin.register(FlowRunHistoryHour)
+class FlowRunHistoryHourAdmin(ReadOnlyAdmin):
     list_display = ("slot", "state_type", "state_name", "shard", "n", "running_n", "waiting_n")
     ordering = ("-slot", "state_type", "state_name", "shard")

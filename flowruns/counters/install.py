@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from . import postgres, sqlite
+from .layout import HISTORY_LEVELS, HistoryLevel
 
 
 def _vendor(connection: BaseDatabaseWrapper) -> ModuleType:
@@ -27,19 +28,24 @@ def _run(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
             cursor.execute(statement)
 
 
-def counters_install(connection: BaseDatabaseWrapper) -> None:
-    """Create the triggers and key indexes, then count every existing run (one transaction)."""
+def counters_install(
+    connection: BaseDatabaseWrapper, *, levels: tuple[HistoryLevel, ...] = HISTORY_LEVELS
+) -> None:
+    """Create the triggers and key indexes, then count every existing run (one transaction).
+    `levels`: the history tables to keep (a migration passes those that exist at its point)."""
     vendor = _vendor(connection)
     with transaction.atomic(using=connection.alias):
         if vendor is postgres:
             # Writers wait until the triggers exist and the backfill is done.
             _run(connection, ["LOCK TABLE flow_run IN SHARE ROW EXCLUSIVE MODE"])
-        _run(connection, vendor.install_statements())
-        _run(connection, vendor.rebuild_statements())
+        _run(connection, vendor.install_statements(levels))
+        _run(connection, vendor.rebuild_statements(levels))
 
 
-def counters_uninstall(connection: BaseDatabaseWrapper) -> None:
-    _run(connection, _vendor(connection).uninstall_statements())
+def counters_uninstall(
+    connection: BaseDatabaseWrapper, *, levels: tuple[HistoryLevel, ...] = HISTORY_LEVELS
+) -> None:
+    _run(connection, _vendor(connection).uninstall_statements(levels))
 
 
 def counters_rebuild(connection: BaseDatabaseWrapper) -> None:

@@ -12,6 +12,10 @@ from orchestration.states import TERMINAL_TYPES, StateType
 # fewer raw rows at the ragged edges of a requested interval, wider ones fewer slot rows.
 SLOT_SECONDS = 600
 SLOT_MICROS = SLOT_SECONDS * 1_000_000
+# The same sums per hour: a bucket's aligned middle is read from hours, its ragged hours from
+# slots (an hour holds SLOTS_PER_HOUR slots; hours and slots both start at the epoch).
+HOUR_MICROS = 3600 * 1_000_000
+SLOTS_PER_HOUR = HOUR_MICROS // SLOT_MICROS
 
 # Concurrent writers spread over this many rows per key (PostgreSQL backend pid modulo it).
 COUNT_SHARDS = 8
@@ -23,7 +27,21 @@ TERMINAL = tuple(sorted(t.value for t in TERMINAL_TYPES))
 COUNT_TABLE = "flow_run_count"
 TAG_TABLE = "flow_run_tag_count"
 HISTORY_TABLE = "flow_run_history_slot"
-TABLES = (COUNT_TABLE, TAG_TABLE, HISTORY_TABLE)
+HOUR_TABLE = "flow_run_history_hour"
+TABLES = (COUNT_TABLE, TAG_TABLE, HISTORY_TABLE, HOUR_TABLE)
+
+# History levels, finest first: (table, unit in microseconds). Both have the columns
+# HISTORY_KEY + shard + HISTORY_SUMS, with `slot` the index of the unit since the epoch.
+HistoryLevel = tuple[str, int]
+SLOT_LEVEL: HistoryLevel = (HISTORY_TABLE, SLOT_MICROS)
+HOUR_LEVEL: HistoryLevel = (HOUR_TABLE, HOUR_MICROS)
+HISTORY_LEVELS: tuple[HistoryLevel, ...] = (SLOT_LEVEL, HOUR_LEVEL)
+
+
+def tables_of(levels: tuple[HistoryLevel, ...]) -> tuple[str, ...]:
+    """The counter tables in use with these history levels (older migrations install fewer)."""
+    return (COUNT_TABLE, TAG_TABLE, *(table for table, _ in levels))
+
 
 COUNT_KEY = ("state_type", "state_name", "flow_id")
 TAG_KEY = ("tag", "state_type", "state_name")

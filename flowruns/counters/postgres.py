@@ -16,12 +16,13 @@ from .layout import (
     COUNT_SHARDS,
     COUNT_TABLE,
     HISTORY_KEY,
+    HISTORY_LEVELS,
     HISTORY_SHARDS,
     HISTORY_SUMS,
-    HISTORY_TABLE,
-    TABLES,
     TAG_KEY,
     TAG_TABLE,
+    HistoryLevel,
+    tables_of,
 )
 from .terms import history_terms, slot_of
 
@@ -82,16 +83,18 @@ def tag_sql(source: str, shard: str) -> str:
     )
 
 
-def history_sql(source: str, shard: str) -> str:
-    terms = history_terms("h", micros, "GREATEST")
+def history_sql(source: str, shard: str, level: HistoryLevel) -> str:
+    table, unit = level
+    terms = history_terms("h", micros, "GREATEST", unit)
     key = ", ".join(HISTORY_KEY)
     sums = ", ".join(f"SUM(h.sign * ({terms[s]}))" for s in HISTORY_SUMS)
     nonzero = " OR ".join(f"SUM(h.sign * ({terms[s]})) <> 0" for s in HISTORY_SUMS)
     return (
-        f"WITH d AS ({source}), h AS (SELECT d.*, {slot_of(micros('d.expected_start_time'))}"
+        f"WITH d AS ({source}), h AS (SELECT d.*,"
+        f" {slot_of(micros('d.expected_start_time'), unit)}"
         " AS slot FROM d WHERE d.expected_start_time IS NOT NULL),"
         f" agg AS (SELECT {key}, {shard}, {sums} FROM h GROUP BY {key}"
-        f" HAVING {nonzero} ORDER BY {key}) " + _upsert(HISTORY_TABLE, HISTORY_KEY, HISTORY_SUMS)
+        f" HAVING {nonzero} ORDER BY {key}) " + _upsert(table, HISTORY_KEY, HISTORY_SUMS)
     )
 
 
@@ -104,17 +107,18 @@ def _changed_check() -> str:
     )
 
 
-def _function(event: str) -> str:
+def _function(event: str, levels: tuple[HistoryLevel, ...]) -> str:
     source = _source(event)
     check = _changed_check() if event == "update" else ""
+    history_shard = f"mod(pg_backend_pid(), {HISTORY_SHARDS})::smallint"
     return (
         f"CREATE OR REPLACE FUNCTION flow_run_counters_{event}() RETURNS trigger"
         " LANGUAGE plpgsql AS $fn$ BEGIN "
         f"{check} "
         f"{count_sql(source, f'mod(pg_backend_pid(), {COUNT_SHARDS})::smallint')}; "
         f"{tag_sql(source, f'mod(pg_backend_pid(), {COUNT_SHARDS})::smallint')}; "
-        f"{history_sql(source, f'mod(pg_backend_pid(), {HISTORY_SHARDS})::smallint')}; "
-        "RETURN NULL; END $fn$"
+        + "".join(f"{history_sql(source, history_shard, level)}; " for level in levels)
+        + "RETURN NULL; END $fn$"
     )
 
 
@@ -131,22 +135,20 @@ def _trigger(event: str) -> str:
     )
 
 
-def install_statements() -> list[str]:
+def install_statements(levels: tuple[HistoryLevel, ...] = HISTORY_LEVELS) -> list[str]:
+    keys = {COUNT_TABLE: COUNT_KEY, TAG_TABLE: TAG_KEY} | {t: HISTORY_KEY for t, _ in levels}
     statements = [
-        f"CREATE UNIQUE INDEX {COUNT_TABLE}_key ON {COUNT_TABLE}"
-        f" ({', '.join(COUNT_KEY)}, shard) NULLS NOT DISTINCT",
-        f"CREATE UNIQUE INDEX {TAG_TABLE}_key ON {TAG_TABLE}"
-        f" ({', '.join(TAG_KEY)}, shard) NULLS NOT DISTINCT",
-        f"CREATE UNIQUE INDEX {HISTORY_TABLE}_key ON {HISTORY_TABLE}"
-        f" ({', '.join(HISTORY_KEY)}, shard) NULLS NOT DISTINCT",
+        f"CREATE UNIQUE INDEX IF NOT EXISTS {table}_key ON {table}"
+        f" ({', '.join(key)}, shard) NULLS NOT DISTINCT"
+        for table, key in keys.items()
     ]
     for event in EVENTS:
-        statements += [_function(event), _trigger(event)]
+        statements += [_function(event, levels), _trigger(event)]
     statements += [
         "CREATE OR REPLACE FUNCTION flow_run_counters_truncate() RETURNS trigger"
         " LANGUAGE plpgsql AS $fn$ BEGIN "
         # DELETE, not TRUNCATE: Django's flush truncates these tables in the same statement.
-        + " ".join(f"DELETE FROM {table};" for table in TABLES)
+        + " ".join(f"DELETE FROM {table};" for table in tables_of(levels))
         + " RETURN NULL; END $fn$",
         "CREATE TRIGGER flow_run_counters_truncate AFTER TRUNCATE ON flow_run"
         " FOR EACH STATEMENT EXECUTE FUNCTION flow_run_counters_truncate()",
@@ -154,23 +156,24 @@ def install_statements() -> list[str]:
     return statements
 
 
-def uninstall_statements() -> list[str]:
+def uninstall_statements(levels: tuple[HistoryLevel, ...] = HISTORY_LEVELS) -> list[str]:
     statements = []
     for event in (*EVENTS, "truncate"):
         statements += [
             f"DROP TRIGGER IF EXISTS flow_run_counters_{event} ON flow_run",
             f"DROP FUNCTION IF EXISTS flow_run_counters_{event}()",
         ]
-    return statements + [f"DROP INDEX IF EXISTS {table}_key" for table in TABLES]
+    return statements + [f"DROP INDEX IF EXISTS {table}_key" for table in tables_of(levels)]
 
 
-def rebuild_statements() -> list[str]:
+def rebuild_statements(levels: tuple[HistoryLevel, ...] = HISTORY_LEVELS) -> list[str]:
     """Empty the counters and count every run again, with writers locked out meanwhile."""
+    tables = ", ".join(tables_of(levels))
     return [
         "LOCK TABLE flow_run IN SHARE MODE",
-        f"TRUNCATE {', '.join(TABLES)}",
+        f"TRUNCATE {tables}",
         count_sql(FLOW_RUN_SOURCE, "0::smallint"),
         tag_sql(FLOW_RUN_SOURCE, "0::smallint"),
-        history_sql(FLOW_RUN_SOURCE, "0::smallint"),
-        f"ANALYZE {', '.join(TABLES)}",
+        *(history_sql(FLOW_RUN_SOURCE, "0::smallint", level) for level in levels),
+        f"ANALYZE {tables}",
     ]

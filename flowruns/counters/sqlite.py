@@ -8,7 +8,14 @@ compares NULL keys as equal). Trigger bodies cannot use CTEs, hence the repeated
 
 from __future__ import annotations
 
-from .layout import COUNT_TABLE, HISTORY_SUMS, HISTORY_TABLE, TABLES, TAG_TABLE
+from .layout import (
+    COUNT_TABLE,
+    HISTORY_LEVELS,
+    HISTORY_SUMS,
+    TAG_TABLE,
+    HistoryLevel,
+    tables_of,
+)
 from .postgres import COLUMNS
 from .terms import history_terms, slot_of
 
@@ -49,12 +56,13 @@ def _tags(r: str, sign: str) -> list[str]:
     ]
 
 
-def _history(r: str, sign: str) -> list[str]:
-    slot = slot_of(micros(f"{r}.expected_start_time"))
+def _history(r: str, sign: str, level: HistoryLevel) -> list[str]:
+    table, unit = level
+    slot = slot_of(micros(f"{r}.expected_start_time"), unit)
     # In the UPDATE the slot row's own `slot` column is the run's slot.
-    terms = history_terms("x", micros, "max")
+    terms = history_terms("x", micros, "max", unit)
     row = {
-        name: term.replace("x.slot", f"{HISTORY_TABLE}.slot").replace("x.", f"{r}.")
+        name: term.replace("x.slot", f"{table}.slot").replace("x.", f"{r}.")
         for name, term in terms.items()
     }
     where = (
@@ -63,20 +71,21 @@ def _history(r: str, sign: str) -> list[str]:
     zeros = ", ".join("0" for _ in HISTORY_SUMS)
     updates = ", ".join(f"{s} = {s} + ({sign}) * ({row[s]})" for s in HISTORY_SUMS)
     return [
-        f"INSERT INTO {HISTORY_TABLE} (slot, state_type, state_name, shard,"
+        f"INSERT INTO {table} (slot, state_type, state_name, shard,"
         f" {', '.join(HISTORY_SUMS)}) SELECT {slot}, {r}.state_type, {r}.state_name, 0, {zeros}"
         f" WHERE {r}.expected_start_time IS NOT NULL AND NOT EXISTS"
-        f" (SELECT 1 FROM {HISTORY_TABLE} WHERE {where})",
-        f"UPDATE {HISTORY_TABLE} SET {updates} WHERE {where}",
+        f" (SELECT 1 FROM {table} WHERE {where})",
+        f"UPDATE {table} SET {updates} WHERE {where}",
     ]
 
 
-def _apply(r: str, sign: str) -> list[str]:
-    return [*_count(r, sign), *_tags(r, sign), *_history(r, sign)]
+def _apply(r: str, sign: str, levels: tuple[HistoryLevel, ...]) -> list[str]:
+    history = [statement for level in levels for statement in _history(r, sign, level)]
+    return [*_count(r, sign), *_tags(r, sign), *history]
 
 
-def _empty_when_no_runs() -> list[str]:
-    return [f"DELETE FROM {t} WHERE NOT EXISTS (SELECT 1 FROM flow_run)" for t in TABLES]
+def _empty_when_no_runs(levels: tuple[HistoryLevel, ...]) -> list[str]:
+    return [f"DELETE FROM {t} WHERE NOT EXISTS (SELECT 1 FROM flow_run)" for t in tables_of(levels)]
 
 
 def _trigger(event: str, body: list[str], when: str = "") -> str:
@@ -86,41 +95,56 @@ def _trigger(event: str, body: list[str], when: str = "") -> str:
     )
 
 
-def install_statements() -> list[str]:
+def install_statements(levels: tuple[HistoryLevel, ...] = HISTORY_LEVELS) -> list[str]:
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in COLUMNS)
     return [
-        f"CREATE INDEX {COUNT_TABLE}_key ON {COUNT_TABLE} (flow_id, state_type, state_name)",
-        f"CREATE INDEX {TAG_TABLE}_key ON {TAG_TABLE} (tag, state_type, state_name)",
-        f"CREATE INDEX {HISTORY_TABLE}_key ON {HISTORY_TABLE} (slot, state_type, state_name)",
-        _trigger("insert", _apply("NEW", "1")),
+        f"CREATE INDEX IF NOT EXISTS {COUNT_TABLE}_key ON {COUNT_TABLE}"
+        " (flow_id, state_type, state_name)",
+        f"CREATE INDEX IF NOT EXISTS {TAG_TABLE}_key ON {TAG_TABLE} (tag, state_type, state_name)",
+        *(
+            f"CREATE INDEX IF NOT EXISTS {table}_key ON {table} (slot, state_type, state_name)"
+            for table, _ in levels
+        ),
+        _trigger("insert", _apply("NEW", "1", levels)),
         # Once no run is left the counters are empty too, whatever order a flush deleted the
         # tables in (a counter table emptied before `flow_run` would otherwise go negative).
-        _trigger("delete", [*_apply("OLD", "-1"), *_empty_when_no_runs()]),
-        _trigger("update", [*_apply("OLD", "-1"), *_apply("NEW", "1")], f" WHEN {changed}"),
+        _trigger("delete", [*_apply("OLD", "-1", levels), *_empty_when_no_runs(levels)]),
+        _trigger(
+            "update",
+            [*_apply("OLD", "-1", levels), *_apply("NEW", "1", levels)],
+            f" WHEN {changed}",
+        ),
     ]
 
 
-def uninstall_statements() -> list[str]:
+def uninstall_statements(levels: tuple[HistoryLevel, ...] = HISTORY_LEVELS) -> list[str]:
     return [
         *(f"DROP TRIGGER IF EXISTS flow_run_counters_{e}" for e in ("insert", "update", "delete")),
-        *(f"DROP INDEX IF EXISTS {table}_key" for table in TABLES),
+        *(f"DROP INDEX IF EXISTS {table}_key" for table in tables_of(levels)),
     ]
 
 
-def rebuild_statements() -> list[str]:
-    terms = history_terms("r", micros, "max")
+def _history_rebuild(level: HistoryLevel) -> str:
+    table, unit = level
+    terms = history_terms("r", micros, "max", unit)
     sums = ", ".join(f"SUM({terms[s]})" for s in HISTORY_SUMS)
-    slot = slot_of(micros("f.expected_start_time"))
+    slot = slot_of(micros("f.expected_start_time"), unit)
+    return (
+        f"INSERT INTO {table} (slot, state_type, state_name, shard,"
+        f" {', '.join(HISTORY_SUMS)}) SELECT r.slot, r.state_type, r.state_name, 0, {sums}"
+        f" FROM (SELECT f.*, {slot} AS slot FROM flow_run AS f"
+        " WHERE f.expected_start_time IS NOT NULL) AS r GROUP BY 1, 2, 3"
+    )
+
+
+def rebuild_statements(levels: tuple[HistoryLevel, ...] = HISTORY_LEVELS) -> list[str]:
     return [
-        *(f"DELETE FROM {table}" for table in TABLES),
+        *(f"DELETE FROM {table}" for table in tables_of(levels)),
         f"INSERT INTO {COUNT_TABLE} (state_type, state_name, flow_id, shard, n)"
         " SELECT state_type, state_name, flow_id, 0, COUNT(*) FROM flow_run"
         " GROUP BY state_type, state_name, flow_id",
         f"INSERT INTO {TAG_TABLE} (tag, state_type, state_name, shard, n)"
         " SELECT j.value, r.state_type, r.state_name, 0, COUNT(DISTINCT r.id)"
         " FROM flow_run AS r, json_each(r.tags) AS j WHERE j.type = 'text' GROUP BY 1, 2, 3",
-        f"INSERT INTO {HISTORY_TABLE} (slot, state_type, state_name, shard,"
-        f" {', '.join(HISTORY_SUMS)}) SELECT r.slot, r.state_type, r.state_name, 0, {sums}"
-        f" FROM (SELECT f.*, {slot} AS slot FROM flow_run AS f"
-        " WHERE f.expected_start_time IS NOT NULL) AS r GROUP BY 1, 2, 3",
+        *(_history_rebuild(level) for level in levels),
     ]

@@ -14,14 +14,15 @@ from .layout import RUNNING, SLOT_MICROS, TERMINAL, sql_list
 Micros = Callable[[str], str]  # SQL of a datetime column -> its exact epoch microseconds
 
 
-def slot_of(micros_sql: str) -> str:
-    """The slot holding an instant: floor division, exact for instants before 1970 too."""
-    s = SLOT_MICROS
+def slot_of(micros_sql: str, unit: int = SLOT_MICROS) -> str:
+    """The slot (of `unit` microseconds) holding an instant: floor division, exact for
+    instants before 1970 too."""
+    s = unit
     return f"(({micros_sql}) - ((({micros_sql}) % {s}) + {s}) % {s}) / {s}"
 
 
-def history_terms(r: str, micros: Micros, greatest: str) -> dict[str, str]:
-    t0 = f"({r}.slot * {SLOT_MICROS})"
+def history_terms(r: str, micros: Micros, greatest: str, unit: int = SLOT_MICROS) -> dict[str, str]:
+    t0 = f"({r}.slot * {unit})"
     trt_us = f"CAST(round({r}.total_run_time * 1000000) AS BIGINT)"
     live = f"{r}.state_type = '{RUNNING}' AND {r}.state_timestamp IS NOT NULL"
     linear = f"{live} AND {r}.total_run_time >= 0"

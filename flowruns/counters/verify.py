@@ -15,7 +15,13 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Model, Sum
 
-from flowruns.models import FlowRun, FlowRunCount, FlowRunHistorySlot, FlowRunTagCount
+from flowruns.models import (
+    FlowRun,
+    FlowRunCount,
+    FlowRunHistoryHour,
+    FlowRunHistorySlot,
+    FlowRunTagCount,
+)
 
 from .install import counters_rebuild
 from .layout import COUNT_KEY, HISTORY_KEY, HISTORY_SUMS, TAG_KEY
@@ -26,6 +32,7 @@ _TABLES: tuple[tuple[type[Model], tuple[str, ...], tuple[str, ...]], ...] = (
     (FlowRunCount, COUNT_KEY, ("n",)),
     (FlowRunTagCount, TAG_KEY, ("n",)),
     (FlowRunHistorySlot, HISTORY_KEY, HISTORY_SUMS),
+    (FlowRunHistoryHour, HISTORY_KEY, HISTORY_SUMS),
 )
 
 

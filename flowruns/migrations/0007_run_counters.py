@@ -3,15 +3,16 @@
 from django.db import migrations, models
 
 from flowruns.counters.install import counters_install, counters_uninstall
+from flowruns.counters.layout import SLOT_LEVEL
 
 
 def install(apps, schema_editor):
     """Triggers per vendor (PostgreSQL statement-level, SQLite row-level), then a backfill."""
-    counters_install(schema_editor.connection)
+    counters_install(schema_editor.connection, levels=(SLOT_LEVEL,))
 
 
 def uninstall(apps, schema_editor):
-    counters_uninstall(schema_editor.connection)
+    counters_uninstall(schema_editor.connection, levels=(SLOT_LEVEL,))
 
 
 class Migration(migrations.Migration):

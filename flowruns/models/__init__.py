@@ -8,7 +8,12 @@ from .deployment import Deployment, DeploymentConcurrencyLease
 from .flow import Flow
 from .flow_run import FlowRun, FlowRunState
 from .inputs import FlowRunInput
-from .run_counters import FlowRunCount, FlowRunHistorySlot, FlowRunTagCount
+from .run_counters import (
+    FlowRunCount,
+    FlowRunHistoryHour,
+    FlowRunHistorySlot,
+    FlowRunTagCount,
+)
 from .task_run import TaskRun, TaskRunState
 from .work_pool import WorkPool, WorkQueue
 
@@ -19,6 +24,7 @@ __all__ = [
     "Flow",
     "FlowRun",
     "FlowRunCount",
+    "FlowRunHistoryHour",
     "FlowRunHistorySlot",
     "FlowRunInput",
     "FlowRunState",

@@ -45,21 +45,8 @@ class FlowRunTagCount(models.Model):
         return f"{self.tag} {self.state_type}/{self.state_name}: {self.n}"
 
 
-class FlowRunHistorySlot(models.Model):
-    """Runs whose expected start time falls in one fixed slot (`slot` · SLOT_SECONDS since the
-    epoch), per state, with the sums that give /history's time totals at any `now`.
-
-    Times are integer microseconds, so sums never drift. With `t0` the slot's start:
-    * `run_time_us`: Σ max(0, total_run_time) of runs not RUNNING-with-a-state-timestamp;
-    * `running_n`, `running_base_us`: RUNNING runs with a state timestamp and
-      total_run_time ≥ 0, and Σ (total_run_time - (state_timestamp - t0)); their run time at
-      `now` is `running_base_us + running_n · (now - t0)` unless a state timestamp is after
-      `now` (the clamp at zero applies, the reader checks);
-    * `irregular_n`: RUNNING runs with a negative total_run_time (answered from raw rows);
-    * `late_us`: Σ (start_time - expected_start_time) of runs that started late;
-    * `waiting_n`, `waiting_base_us`: runs not started and not terminal, and Σ (t0 - expected);
-      their lateness is `waiting_base_us + waiting_n · (now - t0)` once the slot has passed.
-    """
+class HistorySums(models.Model):
+    """The sums of one history unit (a slot or an hour) per state: see `FlowRunHistorySlot`."""
 
     id = models.BigAutoField(primary_key=True)
     slot = models.BigIntegerField()
@@ -76,7 +63,36 @@ class FlowRunHistorySlot(models.Model):
     waiting_base_us = models.BigIntegerField()
 
     class Meta:
-        db_table = "flow_run_history_slot"
+        abstract = True
 
     def __str__(self) -> str:
         return f"slot {self.slot} {self.state_type}/{self.state_name}: {self.n}"
+
+
+class FlowRunHistorySlot(HistorySums):
+    """Runs whose expected start time falls in one fixed slot (`slot` · SLOT_SECONDS since the
+    epoch), per state, with the sums that give /history's time totals at any `now`.
+
+    Times are integer microseconds, so sums never drift. With `t0` the slot's start:
+    * `run_time_us`: Σ max(0, total_run_time) of runs not RUNNING-with-a-state-timestamp;
+    * `running_n`, `running_base_us`: RUNNING runs with a state timestamp and
+      total_run_time ≥ 0, and Σ (total_run_time - (state_timestamp - t0)); their run time at
+      `now` is `running_base_us + running_n · (now - t0)` unless a state timestamp is after
+      `now` (the clamp at zero applies, the reader checks);
+    * `irregular_n`: RUNNING runs with a negative total_run_time (answered from raw rows);
+    * `late_us`: Σ (start_time - expected_start_time) of runs that started late;
+    * `waiting_n`, `waiting_base_us`: runs not started and not terminal, and Σ (t0 - expected);
+      their lateness is `waiting_base_us + waiting_n · (now - t0)` once the slot has passed.
+    """
+
+    class Meta:
+        db_table = "flow_run_history_slot"
+
+
+class FlowRunHistoryHour(HistorySums):
+    """The same sums per hour (`slot` · 3600 s since the epoch, `t0` the hour's start), kept
+    by the same triggers (migration `0009_history_rollup`): /history reads a bucket's whole
+    hours here and only its ragged hours from the 10-minute slots."""
+
+    class Meta:
+        db_table = "flow_run_history_hour"

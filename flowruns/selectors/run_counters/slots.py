@@ -1,23 +1,22 @@
-"""Sums of history slots grouped by requested bucket, for the slots that lie wholly inside
-one bucket and can be answered from sums at `now`."""
+"""Sums of history units grouped by requested bucket: each bucket's whole hours from the hourly
+table, its ragged hours from the 10-minute slots, in one query over both levels."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import reduce
-from operator import or_
 from typing import Any
 
-from django.db.models import BigIntegerField, Case, F, Q, Sum, Value, When
+from django.db import connection
 
-from flowruns.counters.layout import RUNNING, SLOT_MICROS
-from flowruns.models import FlowRun, FlowRunHistorySlot
+from flowruns.counters.layout import HISTORY_LEVELS, RUNNING, SLOT_MICROS
+from flowruns.models import FlowRun
 from flowruns.selectors.run_metrics import epoch_micros_of
 
 from .shapes import CounterShape
 
 StateKey = tuple[str | None, str | None]
+Span = tuple[int, int]  # [lo, hi) in units of one level
 
 
 @dataclass
@@ -25,10 +24,6 @@ class StateSums:
     count_runs: int = 0
     sum_estimated_run_time: float = 0.0
     sum_estimated_lateness: float = 0.0
-
-
-def _int(value: int) -> Value:
-    return Value(value, output_field=BigIntegerField())
 
 
 def slots_needing_rows(
@@ -50,26 +45,103 @@ def slots_needing_rows(
     return slots
 
 
-def _slot_rows(
-    *, shape: CounterShape, start_us: int, interval_us: int, count: int, skip: set[int]
-) -> Any:  # annotated with `bucket`, which the model type does not know
-    """The slots lying wholly inside one bucket, as one slot range per bucket (ranges the
-    planner estimates well, so it hashes ~30k rows instead of sorting them on disk)."""
-    inside = []
+def _unusable(*, level: int, skip: set[int], now_us: int) -> set[int]:
+    """Units of a level that must be read finer: those holding a skipped slot, and the one
+    `now` falls strictly inside (part of it has passed, part not)."""
+    unit = HISTORY_LEVELS[level][1]
+    per_unit = unit // SLOT_MICROS
+    bad = {s // per_unit for s in skip}
+    if now_us % unit:
+        bad.add(now_us // unit)
+    return bad
+
+
+def cover(*, lo: int, hi: int, level: int, bad: list[set[int]], spans: list[list[Span]]) -> None:
+    """Split the slots `[lo, hi)` into runs of whole usable units, coarsest level first,
+    appending them to `spans[level]`; slots in `bad[0]` are left out altogether."""
+    if lo >= hi:
+        return
+    per_unit = HISTORY_LEVELS[level][1] // SLOT_MICROS
+    first, end = -(-lo // per_unit), hi // per_unit
+    if level and first >= end:
+        cover(lo=lo, hi=hi, level=level - 1, bad=bad, spans=spans)
+        return
+    if level:
+        cover(lo=lo, hi=first * per_unit, level=level - 1, bad=bad, spans=spans)
+    run = first
+    for u in range(first, end + 1):
+        if u < end and u not in bad[level]:
+            continue
+        if run < u:
+            spans[level].append((run, u))
+        if u < end and level:
+            cover(lo=u * per_unit, hi=(u + 1) * per_unit, level=level - 1, bad=bad, spans=spans)
+        run = u + 1
+    if level:
+        cover(lo=end * per_unit, hi=hi, level=level - 1, bad=bad, spans=spans)
+
+
+def level_spans(
+    *, start_us: int, interval_us: int, count: int, skip: set[int], now_us: int
+) -> list[list[Span]]:
+    """Per level, the unit ranges lying wholly inside one bucket that the sums answer."""
+    bad = [
+        skip if level == 0 else _unusable(level=level, skip=skip, now_us=now_us)
+        for level in range(len(HISTORY_LEVELS))
+    ]
+    spans: list[list[Span]] = [[] for _ in HISTORY_LEVELS]
     for k in range(count):
         a = start_us + k * interval_us
-        first, end = -(-a // SLOT_MICROS), (a + interval_us) // SLOT_MICROS
-        if first < end:
-            inside.append(Q(slot__gte=first, slot__lt=end))
-    rows = FlowRunHistorySlot.objects.filter(reduce(or_, inside, Q(pk__in=[])))
-    rows = rows.exclude(slot__in=sorted(skip)).annotate(
-        bucket=(F("slot") * _int(SLOT_MICROS) - _int(start_us)) / _int(interval_us)
+        lo, hi = -(-a // SLOT_MICROS), (a + interval_us) // SLOT_MICROS
+        cover(lo=lo, hi=hi, level=len(HISTORY_LEVELS) - 1, bad=bad, spans=spans)
+    return spans
+
+
+def _level_select(
+    *,
+    level: int,
+    spans: list[Span],
+    shape: CounterShape,
+    start_us: int,
+    interval_us: int,
+    now_us: int,
+    params: list[Any],
+) -> str:
+    table, unit = HISTORY_LEVELS[level]
+    passed = f"slot < {now_us // unit}"  # units that ended at or before `now`
+    # Σ n·slot per level (never n·slot·unit: that product could overflow a bigint).
+    t0s = []
+    for other in range(len(HISTORY_LEVELS)):
+        if other == level:
+            t0s += ["running_n * slot", f"CASE WHEN {passed} THEN waiting_n * slot ELSE 0 END"]
+        else:
+            t0s += ["0", "0"]
+    # Integers computed here, written as literals: fewer parameters for the driver to splice.
+    ranges = " OR ".join(f"(slot >= {int(lo)} AND slot < {int(hi)})" for lo, hi in spans)
+    where = f"({ranges})"
+    for column, values in (("state_type", shape.state_types), ("state_name", shape.state_names)):
+        if values is not None:
+            where += f" AND {column} IN ({', '.join('%s' for _ in values)})"
+            params += list(values)
+    return (
+        f"SELECT (slot * {unit} - {start_us}) / {interval_us} AS bucket, state_type,"
+        " state_name, n, run_time_us, running_n, running_base_us, irregular_n, late_us,"
+        f" CASE WHEN {passed} THEN waiting_n ELSE 0 END AS waiting_n,"
+        f" CASE WHEN {passed} THEN waiting_base_us ELSE 0 END AS waiting_base_us,"
+        f" {', '.join(f'{t0} AS t{i}' for i, t0 in enumerate(t0s))} FROM {table} WHERE {where}"
     )
-    if shape.state_types is not None:
-        rows = rows.filter(state_type__in=shape.state_types)
-    if shape.state_names is not None:
-        rows = rows.filter(state_name__in=shape.state_names)
-    return rows
+
+
+_SUMMED = (
+    "n",
+    "run_time_us",
+    "running_n",
+    "running_base_us",
+    "irregular_n",
+    "late_us",
+    "waiting_n",
+    "waiting_base_us",
+)
 
 
 def slot_sums(
@@ -81,63 +153,57 @@ def slot_sums(
     now: datetime,
     skip: set[int],
 ) -> tuple[dict[int, dict[StateKey, StateSums]], set[int]]:
-    """Per bucket index and state, the sums of the slots wholly inside that bucket (except
-    `skip`); and the buckets that must be answered from rows altogether (a RUNNING run with a
-    negative total run time, which the linear sums cannot clamp)."""
-    start_us = epoch_micros_of(start)
-    now_us = epoch_micros_of(now)
-    passed = {"slot__lt": now_us // SLOT_MICROS}  # slots that ended at or before `now`
-
-    def when_passed(expression: Any) -> Sum:
-        case = Case(
-            When(then=expression, **passed), default=_int(0), output_field=BigIntegerField()
-        )
-        return Sum(case, output_field=BigIntegerField())
-
-    rows = (
-        _slot_rows(shape=shape, start_us=start_us, interval_us=interval_us, count=count, skip=skip)
-        .values("bucket", "state_type", "state_name")
-        .annotate(
-            n_sum=Sum("n"),
-            run_time=Sum("run_time_us"),
-            running_n_sum=Sum("running_n"),
-            running_base=Sum("running_base_us"),
-            running_slots=Sum(F("running_n") * F("slot"), output_field=BigIntegerField()),
-            irregular=Sum("irregular_n"),
-            late=Sum("late_us"),
-            waiting_n_sum=when_passed(F("waiting_n")),
-            waiting_base=when_passed(F("waiting_base_us")),
-            waiting_slots=when_passed(F("waiting_n") * F("slot")),
-        )
-        .order_by()
+    """Per bucket index and state, the sums of the units wholly inside that bucket (except the
+    slots in `skip`); and the buckets that must be answered from rows altogether (a RUNNING
+    run with a negative total run time, which the linear sums cannot clamp)."""
+    start_us, now_us = epoch_micros_of(start), epoch_micros_of(now)
+    spans = level_spans(
+        start_us=start_us, interval_us=interval_us, count=count, skip=skip, now_us=now_us
     )
+    params: list[Any] = []
+    selects = [
+        _level_select(
+            level=level,
+            spans=level_spans_,
+            shape=shape,
+            start_us=start_us,
+            interval_us=interval_us,
+            now_us=now_us,
+            params=params,
+        )
+        for level, level_spans_ in enumerate(spans)
+        if level_spans_
+    ]
     sums: dict[int, dict[StateKey, StateSums]] = {}
+    if not selects:
+        return sums, set()
+    t0_columns = [f"t{i}" for i in range(2 * len(HISTORY_LEVELS))]
+    sql = (
+        f"SELECT bucket, state_type, state_name,"
+        f" {', '.join(f'SUM({c})' for c in (*_SUMMED, *t0_columns))}"
+        f" FROM ({' UNION ALL '.join(selects)}) AS u"
+        " GROUP BY bucket, state_type, state_name"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    units = [unit for _, unit in HISTORY_LEVELS]
     from_rows: set[int] = set()
-    for summed in rows:
+    for bucket, state_type, state_name, *summed in rows:
         # PostgreSQL sums bigints as numeric: back to exact Python ints.
-        row: dict[str, Any] = {
-            k: v if k in ("state_type", "state_name") else int(v or 0) for k, v in summed.items()
-        }
-        bucket = row["bucket"]
-        if row["irregular"]:
-            from_rows.add(bucket)
-        if not row["n_sum"]:
+        n, run_time, running_n, running_base, irregular, late, waiting_n, waiting_base, *t0 = (
+            int(v or 0) for v in summed
+        )
+        if irregular:
+            from_rows.add(int(bucket))
+        if not n:
             continue
-        run_time_us = (
-            row["run_time"]
-            + row["running_base"]
-            + row["running_n_sum"] * now_us
-            - SLOT_MICROS * row["running_slots"]
-        )
-        lateness_us = (
-            row["late"]
-            + row["waiting_base"]
-            + row["waiting_n_sum"] * now_us
-            - SLOT_MICROS * row["waiting_slots"]
-        )
-        key: StateKey = (row["state_type"], row["state_name"])
-        sums.setdefault(bucket, {})[key] = StateSums(
-            row["n_sum"], run_time_us / 1_000_000, lateness_us / 1_000_000
+        running_t0 = sum(unit * t0[2 * i] for i, unit in enumerate(units))
+        waiting_t0 = sum(unit * t0[2 * i + 1] for i, unit in enumerate(units))
+        run_time_us = run_time + running_base + running_n * now_us - running_t0
+        lateness_us = late + waiting_base + waiting_n * now_us - waiting_t0
+        sums.setdefault(int(bucket), {})[(state_type, state_name)] = StateSums(
+            n, run_time_us / 1_000_000, lateness_us / 1_000_000
         )
     for bucket in from_rows:
         sums.pop(bucket, None)

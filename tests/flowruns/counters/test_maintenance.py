@@ -10,7 +10,15 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from flowruns.models import Flow, FlowRun, FlowRunCount, FlowRunHistorySlot, FlowRunTagCount
+from flowruns.counters.layout import SLOTS_PER_HOUR
+from flowruns.models import (
+    Flow,
+    FlowRun,
+    FlowRunCount,
+    FlowRunHistoryHour,
+    FlowRunHistorySlot,
+    FlowRunTagCount,
+)
 from flowruns.selectors.run_counters.count import counted_runs
 from flowruns.selectors.run_counters.shapes import CounterShape
 from tests.factories import FlowFactory, FlowRunFactory
@@ -112,10 +120,32 @@ def test_truncate_empties_the_counters_too():
 def test_deleting_every_run_after_the_counters_leaves_them_empty():
     """Django's flush deletes table by table, in no fixed order."""
     make_runs(30)
-    for model in (FlowRunCount, FlowRunTagCount, FlowRunHistorySlot):
+    for model in (FlowRunCount, FlowRunTagCount, FlowRunHistorySlot, FlowRunHistoryHour):
         model.objects.all().delete()
 
     FlowRun.objects.all().delete()
 
     assert_counters_exact()
     assert not FlowRunCount.objects.exists()
+    assert not FlowRunHistoryHour.objects.exists()
+
+
+def test_hours_hold_the_sums_of_their_slots():
+    make_runs(150)
+    FlowRun.objects.filter(state_type="RUNNING").update(total_run_time=7.25)
+
+    def per_hour(model, per_unit):
+        totals: dict[tuple, list[int]] = {}
+        for row in model.objects.all():
+            key = (row.slot // per_unit, row.state_type, row.state_name)
+            totals.setdefault(key, [0, 0])
+            totals[key][0] += row.n
+            totals[key][1] += row.late_us
+        return {k: v for k, v in totals.items() if any(v)}
+
+    hours = per_hour(FlowRunHistoryHour, 1)
+    assert hours == per_hour(FlowRunHistorySlot, SLOTS_PER_HOUR)
+    assert (
+        sum(n for n, _ in hours.values())
+        == FlowRun.objects.exclude(expected_start_time=None).count()
+    )

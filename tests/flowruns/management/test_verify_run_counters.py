@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from flowruns.models import FlowRunCount, FlowRunTagCount
+from flowruns.models import FlowRunCount, FlowRunHistoryHour, FlowRunTagCount
 from tests.flowruns.counters.runs import make_runs
 
 pytestmark = pytest.mark.django_db
@@ -38,4 +38,17 @@ def test_drifted_counters_fail_until_rebuilt():
 
     assert "flow_run_count: " in out and "stored (999,)" in out
     assert "flow_run_tag_count: " in out
+    assert "run counters are exact" in verify()
+
+
+def test_a_drifted_hourly_history_row_fails_until_rebuilt():
+    make_runs(40)
+    hour = FlowRunHistoryHour.objects.filter(n__gt=0).order_by("slot").first()
+    FlowRunHistoryHour.objects.filter(pk=hour.pk).update(n=hour.n + 1)
+
+    with pytest.raises(CommandError, match="--rebuild"):
+        verify()
+    out = verify("--rebuild")
+
+    assert "flow_run_history_hour: " in out
     assert "run counters are exact" in verify()

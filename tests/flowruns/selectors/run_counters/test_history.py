@@ -140,8 +140,48 @@ def test_aligned_buckets_away_from_now_read_no_run_rows():
 
     assert_same(ours, plain)
     ours_sql = [q["sql"] for q in queries.captured_queries][:-1]  # the last is the plain query
-    assert any("flow_run_history_slot" in sql for sql in ours_sql)
+    assert any("flow_run_history_hour" in sql for sql in ours_sql)
+    assert not any("flow_run_history_slot" in sql for sql in ours_sql)  # whole hours only
     assert not any("GROUP BY" in sql and '"flow_run"' in sql for sql in ours_sql)
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        NOW.replace(minute=20, second=0, microsecond=0),  # on a slot edge inside an hour
+        NOW.replace(minute=0, second=0, microsecond=0),  # on an hour edge
+        NOW,  # inside a slot
+    ],
+)
+def test_waiting_runs_around_now_in_whole_hours_are_exact(now):
+    for minutes in (-70, -45, -25, -15, -5, 5, 15, 25, 45, 70):
+        FlowRunFactory(state_type="PENDING", expected_start_time=now + timedelta(minutes=minutes))
+        FlowRunFactory(
+            state_type="RUNNING",
+            expected_start_time=now + timedelta(minutes=minutes, seconds=1),
+            state_timestamp=now - timedelta(minutes=3),
+        )
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+    ours, plain = both({}, start=start, end=start + DAY, interval=6 * 3600, now=now)
+
+    assert_same(ours, plain)
+    assert sum(s["count_runs"] for b in ours for s in b.states) == 20
+
+
+def test_a_run_stamped_after_now_inside_a_whole_hour_is_clamped():
+    make_runs(100)
+    FlowRunFactory(
+        state_type="RUNNING",
+        expected_start_time=NOW - DAY + timedelta(minutes=3),
+        state_timestamp=NOW + timedelta(hours=2),
+        total_run_time=50.0,
+    )
+    start = (NOW - 2 * DAY).replace(minute=0, second=0, microsecond=0)
+
+    ours, plain = both({}, start=start, end=start + 2 * DAY, interval=12 * 3600, now=NOW)
+
+    assert_same(ours, plain)
 
 
 def test_empty_range_has_no_buckets():
