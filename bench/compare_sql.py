@@ -51,7 +51,8 @@ class OurSql:
         from django.db import connection
         from django.test import Client
 
-        client = Client()
+        # The production settings allow only the bind address's names (not "testserver").
+        client = Client(HTTP_HOST="127.0.0.1")
         requests: list[list[Statement]] = []
         status = 0
         for call in calls:
@@ -69,6 +70,11 @@ class OurSql:
                     body = call.body.decode() if call.body else "{}"
                     response = client.post(path, body, content_type="application/json")
             status = response.status_code
+            if status >= 400 or not statements:
+                raise RuntimeError(
+                    f"{shape}: capturing {call.method} {call.path} answered {status} after "
+                    f"{len(statements)} statements: {response.content[:200]!r}"
+                )
             requests.append(statements)
         connection.close()
         return Captured(shape, requests, status)
