@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import threading
 from collections.abc import Callable
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -47,8 +49,25 @@ async def run_db(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     return await loop.run_in_executor(executor(), contextvars.copy_context().run, call)
 
 
-def shutdown() -> None:
+def shutdown(timeout: float = 1.0) -> None:
+    """Close every socket thread's database connection (kept for CONN_MAX_AGE), then stop
+    the pool. Each thread runs one closing task: they meet at a barrier first, so no thread
+    takes two. A thread still busy past `timeout` keeps its connection until the exit."""
     global _executor
-    if _executor is not None:
-        _executor.shutdown(wait=False, cancel_futures=True)
-        _executor = None
+    if _executor is None:
+        return
+    pool, _executor = _executor, None
+    size = pool._max_workers
+    barrier = threading.Barrier(size, timeout=timeout)
+
+    def close_own_connections() -> None:
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass
+        finally:
+            connections.close_all()
+
+    closing = [pool.submit(close_own_connections) for _ in range(size)]
+    futures.wait(closing, timeout=timeout * 2)
+    pool.shutdown(wait=False, cancel_futures=True)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.db import OperationalError
 
 from events.models import Event
+from events.sockets import db as socket_db
 from events.sockets import events_in as events_in_module
 from events.sockets.connection import (
     ENABLE_ORDERED_PINGS,
@@ -29,6 +31,14 @@ from events.sockets.routing import websocket_app
 from .helpers import event, unique
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _socket_threads_closed() -> Iterator[None]:
+    """The socket threads keep their connections (CONN_MAX_AGE): close them after each test,
+    as the server's shutdown does, so the test database can be dropped."""
+    yield
+    socket_db.shutdown()
 
 
 class FakeClient:
