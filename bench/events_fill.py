@@ -33,20 +33,6 @@ if str(ROOT) not in sys.path:
 
 from bench.event_mix import RESOURCE_ID, ROLE, Mix  # noqa: E402 - after the path is set
 
-EVENT_COLUMNS = (
-    "id",
-    "occurred",
-    "received",
-    "event",
-    "resource_id",
-    "resource",
-    "related",
-    "related_resource_ids",
-    "payload",
-    "follows",
-)
-RESOURCE_COLUMNS = ("event_id", "occurred", "resource_id", "resource_role", "resource")
-
 
 def generate(
     *, events: int, days: float, seed: int, now: datetime
@@ -108,6 +94,8 @@ def copy_lines(stories: list[list[dict[str, Any]]], received: str) -> tuple[list
 
 def write_postgres(stories: list[list[dict[str, Any]]], received: str) -> int:
     from django.db import connection, transaction
+
+    from events.storage.inserts import EVENT_COLUMNS, RESOURCE_COLUMNS
 
     event_lines, resource_lines = copy_lines(stories, received)
     with transaction.atomic():
