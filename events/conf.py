@@ -13,18 +13,14 @@ with a message naming the variable.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
-from django.conf import settings as django_settings
-from django.core.exceptions import ImproperlyConfigured
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
-T = TypeVar("T")
+from config.prefect_settings import parse_bool, parse_positive_int, setting_read
 
 _duration = TypeAdapter(timedelta)
 
@@ -45,44 +41,6 @@ class EventSettings:
     partitions_ahead_days: int
     # Ours: how long a task-run event waits for its flow run to appear (spec §6.5).
     pending_task_run_ttl: timedelta
-
-
-def _raw(name: str, aliases: tuple[str, ...]) -> str | None:
-    for candidate in (name, *aliases):
-        if hasattr(django_settings, candidate):
-            return str(getattr(django_settings, candidate))
-    for candidate in (name, *aliases):
-        value = os.environ.get(candidate)
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def _read(name: str, default: T, parse: Callable[[str], T], *aliases: str, check: str = "") -> T:
-    raw = _raw(name, aliases)
-    if raw is None:
-        return default
-    try:
-        return parse(raw)
-    except (ValueError, ValidationError, TypeError) as error:
-        reason = check or str(error).splitlines()[0]
-        raise ImproperlyConfigured(f"{name}={raw!r} is invalid: {reason}") from None
-
-
-def _positive_int(raw: str) -> int:
-    value = int(raw)
-    if value <= 0:
-        raise ValueError("must be a positive integer")
-    return value
-
-
-def _bool(raw: str) -> bool:
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError("must be true or false")
 
 
 def _seconds_at_least_30(raw: str) -> timedelta:
@@ -118,59 +76,61 @@ def _overrides(raw: str) -> dict[str, timedelta]:
 @cache
 def event_settings() -> EventSettings:
     return EventSettings(
-        maximum_size_bytes=_read(
+        maximum_size_bytes=setting_read(
             "PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES",
             1_500_000,
-            _positive_int,
+            parse_positive_int,
             "PREFECT_EVENTS_MAXIMUM_SIZE_BYTES",
         ),
-        maximum_related_resources=_read(
+        maximum_related_resources=setting_read(
             "PREFECT_SERVER_EVENTS_MAXIMUM_RELATED_RESOURCES",
             100,
-            _positive_int,
+            parse_positive_int,
             "PREFECT_EVENTS_MAXIMUM_RELATED_RESOURCES",
         ),
-        maximum_labels_per_resource=_read(
+        maximum_labels_per_resource=setting_read(
             "PREFECT_SERVER_EVENTS_MAXIMUM_LABELS_PER_RESOURCE",
             500,
-            _positive_int,
+            parse_positive_int,
             "PREFECT_EVENTS_MAXIMUM_LABELS_PER_RESOURCE",
         ),
-        maximum_event_name_length=_read(
-            "PREFECT_SERVER_EVENTS_MAXIMUM_EVENT_NAME_LENGTH", 1024, _positive_int
+        maximum_event_name_length=setting_read(
+            "PREFECT_SERVER_EVENTS_MAXIMUM_EVENT_NAME_LENGTH", 1024, parse_positive_int
         ),
-        retention_period=_read(
+        retention_period=setting_read(
             "PREFECT_SERVER_EVENTS_RETENTION_PERIOD",
             timedelta(days=7),
             parse_duration,
             "PREFECT_EVENTS_RETENTION_PERIOD",
         ),
-        maximum_websocket_backfill=_read(
+        maximum_websocket_backfill=setting_read(
             "PREFECT_SERVER_EVENTS_MAXIMUM_WEBSOCKET_BACKFILL",
             timedelta(minutes=15),
             parse_duration,
             "PREFECT_EVENTS_MAXIMUM_WEBSOCKET_BACKFILL",
         ),
-        websocket_backfill_page_size=_read(
+        websocket_backfill_page_size=setting_read(
             "PREFECT_SERVER_EVENTS_WEBSOCKET_BACKFILL_PAGE_SIZE",
             250,
-            _positive_int,
+            parse_positive_int,
             "PREFECT_EVENTS_WEBSOCKET_BACKFILL_PAGE_SIZE",
         ),
-        stream_out_enabled=_read(
+        stream_out_enabled=setting_read(
             "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED",
             True,
-            _bool,
+            parse_bool,
             "PREFECT_API_EVENTS_STREAM_OUT_ENABLED",
         ),
-        vacuum_batch_size=_read("PREFECT_SERVER_SERVICES_DB_VACUUM_BATCH_SIZE", 200, _positive_int),
-        retention_overrides=_read(
+        vacuum_batch_size=setting_read(
+            "PREFECT_SERVER_SERVICES_DB_VACUUM_BATCH_SIZE", 200, parse_positive_int
+        ),
+        retention_overrides=setting_read(
             "PREFECT_SERVER_SERVICES_DB_VACUUM_EVENT_RETENTION_OVERRIDES",
             {"prefect.flow-run.heartbeat": timedelta(seconds=604800)},
             _overrides,
         ),
-        partitions_ahead_days=_read("EVENTS_PARTITIONS_AHEAD_DAYS", 3, _positive_int),
-        pending_task_run_ttl=_read(
+        partitions_ahead_days=setting_read("EVENTS_PARTITIONS_AHEAD_DAYS", 3, parse_positive_int),
+        pending_task_run_ttl=setting_read(
             "EVENTS_PENDING_TASK_RUN_TTL_SECONDS", timedelta(minutes=10), _seconds_at_least_30
         ),
     )
