@@ -10,8 +10,10 @@ class BackgroundConfig(AppConfig):
     def ready(self) -> None:
         from django.core.signals import setting_changed
 
-        from .conf import reset, service_settings
+        from .conf import reset
 
         setting_changed.connect(reset, dispatch_uid="background.conf.reset")
-        # Parse the PREFECT_SERVER_SERVICES_* settings now: a bad value stops the server.
-        service_settings()
+        # Parse every service's settings now: a bad value stops the server at start-up.
+        from .registry import services_all
+
+        services_all()

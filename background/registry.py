@@ -1,7 +1,9 @@
-"""Every background service, with its interval and switch from `background.conf`.
+"""Every background service, with its interval and switch.
 
-A service module in `background.sweeps` exposes a `sweep(now) -> SweepResult`; add one line
-here for it. The runner (`run_services`) asks for the list each time it starts.
+A service module in `background.sweeps` exposes `sweep(now) -> SweepResult` and a settings
+reader (`background.conf.settings_cache`); add one `Service(...)` here for it. The runner
+(`run_services`) asks for the list when it starts, and `BackgroundConfig.ready()` builds it once
+so a bad setting stops the server at start-up.
 """
 
 from __future__ import annotations
