@@ -22,7 +22,7 @@ from django.db import connections
 from django.db.models import Field, Model, QuerySet
 from django.db.transaction import TransactionManagementError
 
-from .row_converters import Converters, convert_rows, query_converters
+from .row_converters import Converters, convert_rows, cursor_rows, query_converters
 
 # Never a real key: the compiled SQL carries it until the real key replaces it.
 _MARKER = uuid.UUID("00000000-0000-4000-8000-00000000f00d")
@@ -81,9 +81,7 @@ class PreparedRows:
         params[compiled.key_index] = self._key_field.get_db_prep_value(
             key, connection, prepared=False
         )
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            fetched = cursor.fetchall()
+        fetched = cursor_rows(connection, compiled.sql, params)
         return convert_rows(fetched, compiled.converters, connection)
 
 

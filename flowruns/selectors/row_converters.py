@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import JSONField, QuerySet
+from psycopg.types.datetime import TimestamptzLoader as _TimestamptzLoader
 
 Converter = Callable[[Any, Any, Any], Any]
 Converters = tuple[tuple[int, tuple[Converter, ...], Any], ...]
@@ -84,10 +85,14 @@ def convert_rows(
     return rows
 
 
-def _load_timestamps_in_c(cursor: Any) -> None:
-    from psycopg.types.datetime import TimestamptzLoader
-
-    cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+def cursor_rows(connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
+    """Run one statement through Django's cursor (logged and counted like any other) and
+    fetch its rows, timestamps loaded by psycopg's C loader on PostgreSQL (module docstring)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.cursor.adapters.register_loader("timestamptz", _TimestamptzLoader)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def values_rows(queryset: QuerySet[Any], *, using: str = "default") -> list[Sequence[Any]]:
@@ -102,9 +107,4 @@ def values_rows(queryset: QuerySet[Any], *, using: str = "default") -> list[Sequ
     if not sql:
         return []
     converters = query_converters(compiler)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _load_timestamps_in_c(cursor.cursor)
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
-    return convert_rows(fetched, converters, connection)
+    return convert_rows(cursor_rows(connection, sql, params), converters, connection)
