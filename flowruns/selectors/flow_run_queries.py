@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Q, QuerySet
 
 from flowruns.filters.sorting import FlowRunSort, flow_run_ordering
 from flowruns.models import FlowRun
 
-from .flow_run_rows import FlowRunRow, flow_run_rows
+from .flow_run_rows import SELECTED, FlowRunRow, flow_run_rows
+from .prepared import PreparedRows
 from .run_metrics import estimated_lateness
 from .state_branches import branch_plan, state_branch_ids
 
@@ -36,11 +38,23 @@ def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> l
     return flow_runs_by_ids(list(runs.values_list("id", flat=True)[offset : offset + limit]))
 
 
+_ROWS_BY_IDS = PreparedRows(
+    lambda ids: FlowRun.objects.filter(id__any_of=ids).values_list(*SELECTED),
+    FlowRun._meta.pk,
+    many=True,
+)
+
+
 def flow_runs_by_ids(ids: list[Any]) -> list[FlowRunRow]:
-    """The runs of `ids` as rows, in the order of `ids` (ids no longer there are skipped)."""
+    """The runs of `ids` as rows, in the order of `ids` (ids no longer there are skipped).
+    On PostgreSQL one prepared statement for any list (`= ANY(array)`), compiled once."""
     if not ids:
         return []
-    runs = {run.id: run for run in flow_run_rows(FlowRun.objects.filter(id__in=ids))}  # type: ignore[attr-defined]
+    if connection.vendor == "postgresql":
+        found = [FlowRunRow(values) for values in _ROWS_BY_IDS.rows(ids)]
+    else:
+        found = flow_run_rows(FlowRun.objects.filter(id__in=ids))
+    runs = {run.id: run for run in found}  # type: ignore[attr-defined]
     return [runs[run_id] for run_id in ids if run_id in runs]
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Field, Lookup, Model, QuerySet, UUIDField
 from django.db.transaction import TransactionManagementError
 
 from .row_converters import Converters, convert_rows, cursor_rows, query_converters
@@ -39,19 +39,37 @@ class _Compiled:
 
 class PreparedRows:
     """`build(key)` is a `values_list` queryset whose only parameter that varies is `key`,
-    compared with `key_field` (prepared for the database the way that field prepares it)."""
+    compared with `key_field` (prepared for the database the way that field prepares it).
 
-    def __init__(self, build: Callable[[Any], QuerySet[Any]], key_field: Field[Any, Any]) -> None:
+    With `many=True` the key is a list of keys that `build` compares as one parameter (the
+    `any_of` lookup below: PostgreSQL's `= ANY(%s)`), each prepared as `key_field` prepares it.
+    """
+
+    def __init__(
+        self,
+        build: Callable[[Any], QuerySet[Any]],
+        key_field: Field[Any, Any],
+        *,
+        many: bool = False,
+    ) -> None:
         self._build = build
         self._key_field = key_field
+        self._many = many
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
 
+    def _prepare(self, key: Any, connection: Any) -> Any:
+        prep = self._key_field.get_db_prep_value
+        if self._many:
+            return [prep(one, connection, prepared=False) for one in key]
+        return prep(key, connection, prepared=False)
+
     def _compile(self, using: str) -> _Compiled:
         connection = connections[using]
-        compiler = self._build(_MARKER).query.get_compiler(using=using)
+        key = [_MARKER] if self._many else _MARKER
+        compiler = self._build(key).query.get_compiler(using=using)
         sql, params = compiler.as_sql()
-        marker = self._key_field.get_db_prep_value(_MARKER, connection, prepared=False)
+        marker = self._prepare(key, connection)
         positions = [i for i, value in enumerate(params) if value == marker]
         if len(positions) != 1:
             raise ValueError(f"the key must occur once among the parameters: {params!r}")
@@ -78,9 +96,7 @@ class PreparedRows:
                 "select_for_update cannot be used outside of a transaction."
             )
         params = list(compiled.params)
-        params[compiled.key_index] = self._key_field.get_db_prep_value(
-            key, connection, prepared=False
-        )
+        params[compiled.key_index] = self._prepare(key, connection)
         fetched = cursor_rows(connection, compiled.sql, params)
         return convert_rows(fetched, compiled.converters, connection)
 
@@ -110,3 +126,25 @@ class PreparedInstances:
     def first(self, key: Any, *, using: str = "default") -> Any | None:
         found = self.all(key, using=using)
         return found[0] if found else None
+
+
+class AnyOf(Lookup):
+    """`field__any_of=[k1, k2, ...]`: PostgreSQL's `field = ANY(%s)`, the whole list one array
+    parameter, so the statement is the same for every list (`PreparedRows(many=True)`)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        field = self.lhs.output_field
+        return "%s", [[field.get_db_prep_value(one, connection, prepared=False) for one in value]]
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        if connection.vendor != "postgresql":
+            raise NotImplementedError("any_of is a PostgreSQL lookup")
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
+
+
+UUIDField.register_lookup(AnyOf)

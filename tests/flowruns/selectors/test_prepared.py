@@ -86,3 +86,22 @@ def test_a_lock_outside_a_transaction_is_refused_as_django_refuses_it(transactio
         return
     with pytest.raises(TransactionManagementError):
         locked.first(run.pk)
+
+
+@pytest.mark.postgres
+def test_a_list_of_keys_is_one_statement_whatever_its_length():
+    runs = [FlowRunFactory(tags=[str(i)]) for i in range(4)]
+    prepared = PreparedRows(
+        lambda ids: FlowRun.objects.filter(id__any_of=ids).values_list(*SELECTED),
+        FlowRun._meta.pk,
+        many=True,
+    )
+    statements = set()
+    for ids in ([runs[0].pk], [run.pk for run in runs] + [uuid.uuid4()], [str(runs[2].pk)]):
+        with CaptureQueriesContext(connection) as captured:
+            found = prepared.rows(ids)
+        expected = list(FlowRun.objects.filter(id__in=ids).values_list(*SELECTED))
+        assert sorted(tuple(row) for row in found) == sorted(expected)
+        statements.add(captured[0]["sql"].split(" WHERE ")[0])
+        assert "= ANY(" in captured[0]["sql"]
+    assert len(statements) == 1
