@@ -15,6 +15,7 @@ one process only, so there is nothing to share.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -23,6 +24,7 @@ from typing import IO, Any, Protocol
 
 import psycopg
 from django.db import connections
+from django.db.backends.sqlite3.creation import DatabaseCreation as SqliteCreation
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +62,8 @@ class PostgresLeadership:
         try:
             if self._conn is None or self._conn.closed:
                 self._conn = psycopg.connect(**self._params, autocommit=True)
-            row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", [LEADER_LOCK_KEY]).fetchone()
+            try_lock = "SELECT pg_try_advisory_lock(%s)"
+            row = self._conn.execute(try_lock, [LEADER_LOCK_KEY]).fetchone()
         except psycopg.Error as error:
             logger.warning("Could not try the services lock: %s", error)
             self._close()
@@ -81,20 +84,17 @@ class PostgresLeadership:
 
     def release(self) -> None:
         if self._holding and self._conn is not None and not self._conn.closed:
-            try:
+            # Closing the session below releases it anyway.
+            with contextlib.suppress(psycopg.Error):
                 self._conn.execute("SELECT pg_advisory_unlock(%s)", [LEADER_LOCK_KEY])
-            except psycopg.Error:
-                pass  # closing the session below releases it anyway
         self._close()
 
     def _close(self) -> None:
         self._holding = False
         conn, self._conn = self._conn, None
         if conn is not None:
-            try:
+            with contextlib.suppress(psycopg.Error):
                 conn.close()
-            except psycopg.Error:
-                pass
 
 
 class FileLeadership:
@@ -159,6 +159,6 @@ def leadership_for(alias: str = "default") -> Leadership:
     if connection.vendor == "postgresql":
         return PostgresLeadership(postgres_connect_params(alias))
     name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and not SqliteCreation.is_in_memory_db(name):
         return FileLeadership(Path(f"{name}.services.lock"))
     return SoleLeadership()

@@ -97,9 +97,9 @@ def service_runs_prune(
     *, now: datetime, keep: timedelta = HISTORY_KEEP, max_rows: int = HISTORY_MAX_ROWS
 ) -> int:
     """Delete history older than `keep` and beyond the newest `max_rows`; returns the count."""
-    newest_kept = (
-        ServiceRun.objects.order_by("-id").values_list("id", flat=True)[max_rows - 1 : max_rows]
-    )
+    newest_kept = ServiceRun.objects.order_by("-id").values_list("id", flat=True)[
+        max_rows - 1 : max_rows
+    ]
     floor_id = next(iter(newest_kept), None)
     stale = Q(started__lt=now - keep)
     if floor_id is not None:
@@ -107,9 +107,9 @@ def service_runs_prune(
     deleted = 0
     while True:
         batch = list(
-            ServiceRun.objects.filter(stale).order_by("id").values_list("id", flat=True)[
-                :PRUNE_BATCH
-            ]
+            ServiceRun.objects.filter(stale)
+            .order_by("id")
+            .values_list("id", flat=True)[:PRUNE_BATCH]
         )
         if not batch:
             return deleted

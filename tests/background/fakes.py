@@ -30,7 +30,5 @@ class Calls:
         return result
 
 
-def service(
-    name: str, run: Calls, *, every: float = 5, enabled: bool = True
-) -> Service:
+def service(name: str, run: Calls, *, every: float = 5, enabled: bool = True) -> Service:
     return Service(name=name, interval=timedelta(seconds=every), enabled=enabled, run=run)

@@ -51,9 +51,12 @@ def test_history_filters_by_service_and_by_outcome(admin_client, ran):
 
     assert [run.service for run in by_service.context["cl"].result_list] == ["late_runs"]
     assert [run.service for run in raised.context["cl"].result_list] == ["zombies"]
-    assert "lost connection" in admin_client.get(
-        f"{HISTORY}{raised.context['cl'].result_list[0].pk}/change/"
-    ).content.decode()
+    assert (
+        "lost connection"
+        in admin_client.get(
+            f"{HISTORY}{raised.context['cl'].result_list[0].pk}/change/"
+        ).content.decode()
+    )
 
 
 def test_history_lists_newest_first(admin_client):

@@ -77,7 +77,9 @@ def test_service_option_runs_only_the_named_services(register):
         service("cancellation_cleanup", cleanup),
     )
 
-    call_command("run_services", "--once", "--service", "late_runs", "--service", "pause_expirations")
+    call_command(
+        "run_services", "--once", "--service", "late_runs", "--service", "pause_expirations"
+    )
 
     assert (len(late.times), len(pauses.times), len(cleanup.times)) == (1, 1, 0)
 

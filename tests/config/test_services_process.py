@@ -57,7 +57,8 @@ def test_a_crashing_services_process_is_restarted_with_growing_delays(caplog):
             time.sleep(0.05)
         crashing.stop()
     assert crashing.restarts >= 3
-    delays = [line.split("restarting it in ")[1] for line in caplog.messages if "restarting" in line]
+    restarts = [line for line in caplog.messages if "restarting" in line]
+    delays = [line.split("restarting it in ")[1] for line in restarts]
     assert delays[:3] == ["0.1 s", "0.2 s", "0.4 s"]
 
 

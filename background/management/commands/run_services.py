@@ -17,10 +17,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from background import registry
 from background.conf import runner_settings
 from background.leader import leadership_for
 from background.records import Process
-from background import registry
 from background.runner import Runner
 
 
@@ -95,4 +95,3 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-
