@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from django.db import close_old_connections, connections
 from django.utils import timezone
 
+from flowruns.outages import database_unavailable, first_line
+
 from .leader import Leadership
 from .records import (
     PassOutcome,
@@ -36,6 +38,17 @@ logger = logging.getLogger(__name__)
 
 PRUNE_EVERY = timedelta(hours=1)
 WAIT_SLICE = 1.0  # seconds
+
+
+def failure_logged(what: str, exc: Exception) -> str:
+    """Log a failure and return what to record: a database outage is one line (as the web
+    server logs it; the next pass retries), anything else its traceback."""
+    if database_unavailable(exc):
+        line = f"Database unavailable: {first_line(exc)}"
+        logger.warning("%s: %s", what, line)
+        return line
+    logger.error("%s", what, exc_info=exc)
+    return "".join(traceback.format_exception(exc))
 
 
 def connections_tidy() -> None:
@@ -67,9 +80,8 @@ class Runner:
         error = ""
         try:
             result = service.run(started)
-        except Exception:
-            logger.exception("Service %s: the pass failed", service.name)
-            error = traceback.format_exc()
+        except Exception as exc:
+            error = failure_logged(f"Service {service.name}: the pass failed", exc)
             result = SweepResult()
         outcome = PassOutcome(
             service=service.name,
@@ -90,8 +102,8 @@ class Runner:
         )
         try:
             service_pass_record(outcome=outcome, process=self.process)
-        except Exception:
-            logger.exception("Service %s: could not record the pass", service.name)
+        except Exception as exc:
+            failure_logged(f"Service {service.name}: could not record the pass", exc)
         connections_tidy()
         return outcome
 
@@ -112,8 +124,8 @@ class Runner:
         )
         try:
             services_state_sync(services=self.services, process=self.process, now=now)
-        except Exception:
-            logger.exception("Could not record the services' settings")
+        except Exception as exc:
+            failure_logged("Could not record the services' settings", exc)
         connections_tidy()
         return True
 
@@ -144,8 +156,8 @@ class Runner:
         self.pruned = now
         try:
             service_runs_prune(now=now)
-        except Exception:
-            logger.exception("Could not prune the services' history")
+        except Exception as exc:
+            failure_logged("Could not prune the services' history", exc)
         connections_tidy()
 
     def run_forever(self) -> None:

@@ -163,3 +163,25 @@ def test_history_beyond_the_row_cap_is_pruned_oldest_first():
 
     kept = set(ServiceRun.objects.values_list("id", flat=True))
     assert kept == {row.id for row in rows[2:]}
+
+
+def test_a_database_outage_in_a_pass_is_one_line_not_a_traceback(caplog):
+    import psycopg
+    from django.db import OperationalError
+
+    def outage() -> None:
+        message = "connection failed: refused\nIs the server running?"
+        try:
+            raise psycopg.OperationalError(message)  # from the client library: no SQLSTATE
+        except psycopg.OperationalError as cause:
+            raise OperationalError(message) from cause
+
+    down = Calls(during=outage)
+    runner = runner_for(service("late_runs", down))
+    with caplog.at_level(logging.WARNING, logger="background.runner"):
+        runner.take_lead()
+        runner.tick()
+
+    failure = ServiceRun.objects.get(service="late_runs")
+    assert failure.error == "Database unavailable: connection failed: refused"
+    assert "Traceback" not in caplog.text and "connection failed: refused" in caplog.text
