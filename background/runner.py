@@ -141,7 +141,7 @@ class Runner:
             if self.stop.is_set() or self.clock() < self.due[service.name]:
                 continue
             if not self.still_leading():
-                return 0.0
+                return self.retry.total_seconds()  # stand by like any other process
             outcome = self.run_pass(service)
             self.due[service.name] = outcome.started + service.interval
         self.prune_history()

@@ -151,6 +151,40 @@ def test_postgres_elects_one_process_and_another_takes_over_within_a_retry(postg
 
 
 @pytest.mark.postgres
+def test_a_process_whose_lock_connection_is_lost_stops_working_until_it_wins_it_back(
+    postgres_fleet,
+):
+    import psycopg
+
+    from background.leader import LEADER_LOCK_KEY, postgres_connect_params
+
+    active = postgres_fleet.start()
+    wait_for(lambda: active.pid in postgres_fleet.pids(), START_TIMEOUT, "the active process")
+    with psycopg.connect(**postgres_connect_params(), autocommit=True) as other:
+        ended = other.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            [f"run_services[{active.pid}]"],
+        ).fetchall()
+        assert ended == [(True,)]
+        # Another process holds the lock now (this test's session).
+        wait_for(
+            lambda: (
+                other.execute("SELECT pg_try_advisory_lock(%s)", [LEADER_LOCK_KEY]).fetchone()
+                == (True,)
+            ),
+            5,
+            "the lock to be free",
+        )
+        time.sleep(0.5)  # a pass already under way may finish
+        counted = len(postgres_fleet.pids())
+        time.sleep(2.0)
+        assert len(postgres_fleet.pids()) == counted  # no work without the lock
+        assert "Lost the services lock" in postgres_fleet.log(active)
+    # This session ended: the lock is free again, and the process takes it back.
+    wait_for(lambda: len(postgres_fleet.pids()) > counted, RETRY_SECONDS + 5, "the work to resume")
+
+
+@pytest.mark.postgres
 def test_once_while_another_process_is_active_does_nothing_and_exits_0(postgres_fleet):
     active = postgres_fleet.start()
     wait_for(lambda: active.pid in postgres_fleet.pids(), START_TIMEOUT, "the active process")
