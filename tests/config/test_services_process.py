@@ -100,3 +100,46 @@ def test_run_services_exits_by_itself_when_the_server_that_started_it_is_gone(tm
     )
     assert done.returncode == 0, done.stderr
     assert "The process that started run_services is gone: stopping" in done.stderr
+
+
+def gunicorn_config(monkeypatch, **env: str) -> dict:
+    import runpy
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(REPO / "config" / "gunicorn.conf.py"))
+
+
+def test_gunicorn_hooks_start_run_services_with_the_environment_passed_through(
+    monkeypatch, tmp_path
+):
+    seen = tmp_path / "seen"
+    probe = [
+        sys.executable,
+        "-c",
+        "import os, sys, time; name = 'PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS'; "
+        "open(sys.argv[1], 'w').write(os.environ[name]); time.sleep(60)",
+        str(seen),
+    ]
+    monkeypatch.setattr(services_process, "services_command", lambda parent_pid: probe)
+    config = gunicorn_config(monkeypatch, PREFECT_SERVER_SERVICES_LATE_RUNS_AFTER_SECONDS="42")
+    config["when_ready"](None)
+    try:
+        deadline = time.monotonic() + 30
+        while not (seen.exists() and seen.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert seen.read_text() == "42"
+    finally:
+        config["on_exit"](None)
+    assert services_process._running is None
+
+
+def test_gunicorn_hooks_start_nothing_with_serve_with_services_false(monkeypatch):
+    started: list[int] = []
+    monkeypatch.setattr(services_process, "services_command", lambda pid: started.append(pid))
+    config = gunicorn_config(monkeypatch, SERVE_WITH_SERVICES="false")
+
+    config["when_ready"](None)
+    config["on_exit"](None)
+
+    assert started == [] and services_process._running is None
