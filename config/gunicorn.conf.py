@@ -50,3 +50,20 @@ logconfig_dict = {
         },
     },
 }
+
+# `manage.py run_services` beside the web server (config/services_process.py), unless
+# SERVE_WITH_SERVICES=false (for deployments that run it as a process of its own).
+with environment() as env:
+    serve_with_services = env.bool("SERVE_WITH_SERVICES", True)
+
+
+def when_ready(server: object) -> None:
+    from config.services_process import services_start
+
+    services_start(enabled=serve_with_services)
+
+
+def on_exit(server: object) -> None:
+    from config.services_process import services_stop
+
+    services_stop()
