@@ -9,7 +9,16 @@ so a bad setting stops the server at start-up.
 from __future__ import annotations
 
 from .sweep import Service
+from .sweeps import lease_reaper
 
 
 def services_all() -> list[Service]:
-    return []
+    reaper = lease_reaper.reaper_settings()
+    return [
+        Service(
+            name=lease_reaper.SERVICE,
+            interval=reaper.loop,
+            enabled=reaper.enabled,
+            run=lease_reaper.leases_reap,
+        ),
+    ]

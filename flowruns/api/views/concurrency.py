@@ -7,13 +7,19 @@ when none of the requested names exists, and it is what the client needs to run 
 carry tags (`POST .../increment-with-lease`; spec/client.md §8.2). With an empty `limits` the
 client neither renews nor releases the lease, but both routes answer success in case it does.
 
+The renew route also renews deployment-concurrency leases (stored rows with an expiry; the
+flow engine renews the id on its run's state and stops the run when renewal answers 410):
+204 for a live one, 410 for one that lapsed or is unknown. The empty leases granted here are
+recognised by their id (services/empty_leases.py) and keep answering 204.
+
 Bodies are validated as Prefect validates them (schemas/concurrency.py).
 """
 
 from __future__ import annotations
 
-import uuid
+from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
 from pydantic import BaseModel
@@ -28,11 +34,15 @@ from flowruns.api.schemas.concurrency import (
     IncrementWithLeaseBody,
     RenewLeaseBody,
 )
+from flowruns.api.schemas.responses.errors import ErrorDetail
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.views import PrefectViewSet
+from flowruns.services.concurrency import lease_renew
+from flowruns.services.empty_leases import empty_lease_id_check, empty_lease_id_new
 
 from .routes import ViewMethod
 
+LEASE_GONE = "Lease not found - it may have expired or been revoked"
 _NO_LIMITS = "This server has no concurrency limits (no tag or global limits), so"
 
 
@@ -67,7 +77,7 @@ class ConcurrencyLimitViewSet(PrefectViewSet):
     )
     def increment_with_lease(self, request: Request) -> Response:
         field_body(request, IncrementWithLeaseBody)
-        return Response({"lease_id": str(uuid.uuid4()), "limits": []})
+        return Response({"lease_id": str(empty_lease_id_new()), "limits": []})
 
     decrement_with_lease = _no_limits_route(
         DecrementWithLeaseBody,
@@ -75,12 +85,23 @@ class ConcurrencyLimitViewSet(PrefectViewSet):
         "Release the slots of a lease",
         "a lease holds nothing and releasing it always succeeds.",
     )
-    renew_lease = _no_limits_route(
-        RenewLeaseBody,
-        None,
-        "Renew a lease",
-        "leases are not stored and renewing one always succeeds.",
+
+    @extend_schema(
+        request=RenewLeaseBody,
+        responses=r.answers({204: None, 410: ErrorDetail}, 422),
+        summary="Renew a lease",
+        description="A deployment-concurrency lease that is still live is extended to now + "
+        "`lease_duration` (204); one that lapsed, was reaped or never existed answers 410. "
+        f"{_NO_LIMITS} a lease granted by `increment-with-lease` holds nothing, and renewing "
+        "it always succeeds.",
     )
+    def renew_lease(self, request: Request, lease_id: UUID) -> Response:
+        body = field_body(request, RenewLeaseBody)
+        duration = timedelta(seconds=body.lease_duration)
+        if empty_lease_id_check(lease_id) or lease_renew(lease_id=lease_id, duration=duration):
+            return Response(None, status=204)
+        return Response({"detail": LEASE_GONE}, status=410)
+
     increment = _no_limits_route(
         IncrementBody,
         [],
