@@ -70,7 +70,11 @@ def _page(now: datetime, after: _Lapsed | None) -> list[_Lapsed]:
     rows = lapsed.order_by("expires_at", "id").values_list(
         "id", "deployment_id", "flow_run_id", "expires_at"
     )[:BATCH_SIZE]
-    return [_Lapsed(*row) for row in rows]
+    return [
+        _Lapsed(id=lease_id, deployment_id=deployment, flow_run_id=run, expires_at=expires_at)
+        for lease_id, deployment, run, expires_at in rows
+        if expires_at is not None  # always: the filter excludes nulls
+    ]
 
 
 def _reap(page: list[_Lapsed], now: datetime) -> list[UUID]:
