@@ -3,8 +3,10 @@ deployment-concurrency leases, which gives their slots back for good.
 
 A lease lapses when its client stops renewing it (the process died, the machine went away).
 From `expires_at` on it already holds no slot (`flowruns.services.concurrency`); deleting the
-row makes that final, so a renewal can never bring it back and the row does not linger. Run
-states are never touched: a run that later reaches RUNNING re-takes a slot or is cancelled
+row makes that final, so a renewal can never bring it back and the row does not linger. A
+`ReapedLease` row is left in its place for REAPED_KEPT, so that a holder that comes back and
+renews learns it lost the slot (410), and the admin can show what was reaped. Run states
+are never touched: a run that later reaches RUNNING re-takes a slot or is cancelled
 (R7), and a run that finishes releases nothing, since its lease is gone (no double release).
 
 Each pass reads lapsed leases in keyset pages (`expires_at`, `id`) of `BATCH_SIZE`, and
@@ -26,13 +28,14 @@ from django.db import DatabaseError, transaction
 from background.conf import settings_cache
 from background.sweep import SweepResult
 from config.prefect_settings import parse_bool, parse_seconds, setting_read
-from flowruns.models import Deployment, DeploymentConcurrencyLease
+from flowruns.models import Deployment, DeploymentConcurrencyLease, ReapedLease
 
 logger = logging.getLogger(__name__)
 
 SERVICE = "repossessor"
 BATCH_SIZE = 100
 BATCHES_PER_PASS = 10
+REAPED_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -87,18 +90,39 @@ def _reap(page: list[_Lapsed], now: datetime) -> list[UUID]:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        still_lapsed = list(
+        still_lapsed = set(
             DeploymentConcurrencyLease.objects.select_for_update(skip_locked=True)
             .filter(pk__in=[lease.id for lease in page], expires_at__lt=now)
             .values_list("pk", flat=True)
         )
         DeploymentConcurrencyLease.objects.filter(pk__in=still_lapsed).delete()
-    return still_lapsed
+        ReapedLease.objects.bulk_create(
+            [
+                ReapedLease(
+                    id=lease.id,
+                    deployment_id=lease.deployment_id,
+                    flow_run_id=lease.flow_run_id,
+                    expired_at=lease.expires_at,
+                    reaped_at=now,
+                )
+                for lease in page
+                if lease.id in still_lapsed
+            ],
+            ignore_conflicts=True,
+        )
+    return list(still_lapsed)
+
+
+def _forget_reaped(now: datetime) -> None:
+    """Drop the records of leases reaped more than REAPED_KEPT ago (a bounded batch)."""
+    old = ReapedLease.objects.filter(reaped_at__lt=now - REAPED_KEPT).values("pk")[:1000]
+    ReapedLease.objects.filter(pk__in=old).delete()
 
 
 def leases_reap(now: datetime) -> SweepResult:
     """One bounded pass: up to BATCHES_PER_PASS pages of lapsed leases."""
     result = SweepResult()
+    _forget_reaped(now)
     after: _Lapsed | None = None
     for _ in range(BATCHES_PER_PASS):
         page = _page(now, after)

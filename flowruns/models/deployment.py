@@ -67,3 +67,22 @@ class DeploymentConcurrencyLease(models.Model):
 
     def __str__(self) -> str:
         return f"lease {self.id} on deployment {self.deployment_id}"
+
+
+class ReapedLease(models.Model):
+    """A deployment-concurrency lease the lease reaper deleted because it lapsed, kept for a
+    day so that renewing it answers 410 (its run's engine then stops the run: the slot may
+    already be someone else's). A lease released by its own run's transition (finished,
+    retried, paused) leaves no such row: renewing it is harmless and answers 204."""
+
+    id = models.UUIDField(primary_key=True, editable=False)  # the lease's id
+    deployment_id = models.UUIDField()
+    flow_run_id = models.UUIDField()
+    expired_at = models.DateTimeField()
+    reaped_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "deployment_concurrency_lease_reaped"
+
+    def __str__(self) -> str:
+        return f"reaped lease {self.id} of flow run {self.flow_run_id}"

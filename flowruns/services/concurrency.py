@@ -9,18 +9,22 @@ deletes its lease.
 
 A lease lapses at `expires_at` unless renewed (`lease_renew`, the renew route; R7 at RUNNING).
 A lapsed lease holds no slot from that instant, whether or not the lease reaper has deleted
-its row yet, and it cannot be renewed: the holder learns it lost the slot (410).
+its row yet (the reaper leaves a `ReapedLease` behind), and it cannot be renewed: its holder
+learns it lost the slot. A lease released by its own run (the run finished, or left RUNNING
+for a retry or a pause, rules R17) is simply unknown: its run is alive and must not be
+stopped, so renewing it reports nothing to renew.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import Enum
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from flowruns.models import Deployment, DeploymentConcurrencyLease
+from flowruns.models import Deployment, DeploymentConcurrencyLease, ReapedLease
 
 from .lease_expiry import lease_duration_initial
 
@@ -32,15 +36,23 @@ def leases_live(now: datetime) -> QuerySet[DeploymentConcurrencyLease]:
     )
 
 
-def lease_renew(*, lease_id: UUID, duration: timedelta, now: datetime | None = None) -> bool:
+class Renewal(Enum):
+    RENEWED = "renewed"  # live, extended
+    LOST = "lost"  # lapsed, or reaped after lapsing: the slot may be someone else's
+    UNKNOWN = "unknown"  # released by its run, or never a deployment lease: nothing held
+
+
+def lease_renew(*, lease_id: UUID, duration: timedelta, now: datetime | None = None) -> Renewal:
     """Extend a live lease to `now + duration`, in one conditional UPDATE (so it cannot
-    revive a lease the reaper is deleting). False when the lease is unknown or lapsed.
-    A lease without expiry stays without one."""
+    revive a lease the reaper is deleting). A lease without expiry stays without one."""
     now = now or timezone.now()
     live = leases_live(now).filter(pk=lease_id)
-    if live.filter(expires_at__isnull=True).exists():
-        return True
-    return live.update(expires_at=now + duration) == 1
+    if live.filter(expires_at__isnull=True).exists() or live.update(expires_at=now + duration):
+        return Renewal.RENEWED
+    lapsed = DeploymentConcurrencyLease.objects.filter(pk=lease_id).exists()
+    if lapsed or ReapedLease.objects.filter(pk=lease_id).exists():
+        return Renewal.LOST
+    return Renewal.UNKNOWN
 
 
 class DatabaseSlots:
@@ -70,7 +82,8 @@ class DatabaseSlots:
     def renew(self, lease_id: UUID) -> bool:
         """R7 at RUNNING: the run's engine is about to start renewing; give it a full
         initial duration from now."""
-        return lease_renew(lease_id=lease_id, duration=lease_duration_initial())
+        renewal = lease_renew(lease_id=lease_id, duration=lease_duration_initial())
+        return renewal is Renewal.RENEWED
 
     def keep(self, lease_id: UUID) -> None:
         """R9: the run's client never renews, so its lease must not lapse while it runs."""

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from background.registry import services_all
 from background.sweeps import lease_reaper
 from background.sweeps.lease_reaper import leases_reap
-from flowruns.models import DeploymentConcurrencyLease
+from flowruns.models import DeploymentConcurrencyLease, ReapedLease
 from tests.factories import DeploymentFactory, FlowRunFactory
 from tests.flowruns.api.set_state.helpers import LEASE, deployment_run, read
 
@@ -65,6 +65,12 @@ def test_a_lapsed_lease_is_reaped_and_its_run_keeps_its_state(api, clock):
     assert (result.examined, result.changed, result.failed) == (1, 1, 0)
     assert lease_id in result.notes[0] and run_id in result.notes[0]
     assert held(deployment) == 0
+    reaped = ReapedLease.objects.get()
+    assert (str(reaped.id), str(reaped.flow_run_id), reaped.expired_at) == (
+        lease_id,
+        run_id,
+        at(300),
+    )
     run = read(api, run_id)
     assert run["state_type"] == "PENDING"
     assert run["state"]["state_details"][LEASE] == lease_id

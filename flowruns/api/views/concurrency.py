@@ -9,14 +9,17 @@ client neither renews nor releases the lease, but both routes answer success in 
 
 The renew route also renews deployment-concurrency leases (stored rows with an expiry; the
 flow engine renews the id on its run's state and stops the run when renewal answers 410):
-204 for a live one, 410 for one that lapsed or is unknown. The empty leases granted here are
-recognised by their id (services/empty_leases.py) and keep answering 204.
+204 for a live one, 410 for one that lapsed (reaped or not yet). Any other id answers 204 as
+before: the empty leases granted here, and deployment leases their run released itself (an
+automatic retry or a pause releases the slot while the engine keeps renewing; answering 410
+would stop a healthy run).
 
 Bodies are validated as Prefect validates them (schemas/concurrency.py).
 """
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -37,8 +40,7 @@ from flowruns.api.schemas.concurrency import (
 from flowruns.api.schemas.responses.errors import ErrorDetail
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.views import PrefectViewSet
-from flowruns.services.concurrency import lease_renew
-from flowruns.services.empty_leases import empty_lease_id_check, empty_lease_id_new
+from flowruns.services.concurrency import Renewal, lease_renew
 
 from .routes import ViewMethod
 
@@ -77,7 +79,7 @@ class ConcurrencyLimitViewSet(PrefectViewSet):
     )
     def increment_with_lease(self, request: Request) -> Response:
         field_body(request, IncrementWithLeaseBody)
-        return Response({"lease_id": str(empty_lease_id_new()), "limits": []})
+        return Response({"lease_id": str(uuid.uuid4()), "limits": []})
 
     decrement_with_lease = _no_limits_route(
         DecrementWithLeaseBody,
@@ -91,16 +93,17 @@ class ConcurrencyLimitViewSet(PrefectViewSet):
         responses=r.answers({204: None, 410: ErrorDetail}, 422),
         summary="Renew a lease",
         description="A deployment-concurrency lease that is still live is extended to now + "
-        "`lease_duration` (204); one that lapsed, was reaped or never existed answers 410. "
-        f"{_NO_LIMITS} a lease granted by `increment-with-lease` holds nothing, and renewing "
-        "it always succeeds.",
+        "`lease_duration` (204); one that lapsed (whether or not the lease reaper deleted it "
+        "yet) answers 410. Any other lease answers 204 with nothing to renew: one its run "
+        f"released (retry, pause), or one granted by `increment-with-lease`. {_NO_LIMITS} "
+        "such a lease holds nothing.",
     )
     def renew_lease(self, request: Request, lease_id: UUID) -> Response:
         body = field_body(request, RenewLeaseBody)
         duration = timedelta(seconds=body.lease_duration)
-        if empty_lease_id_check(lease_id) or lease_renew(lease_id=lease_id, duration=duration):
-            return Response(None, status=204)
-        return Response({"detail": LEASE_GONE}, status=410)
+        if lease_renew(lease_id=lease_id, duration=duration) is Renewal.LOST:
+            return Response({"detail": LEASE_GONE}, status=410)
+        return Response(None, status=204)
 
     increment = _no_limits_route(
         IncrementBody,
