@@ -35,6 +35,11 @@ class ConcurrencySlots(Protocol):
         """Extend the lease's expiry. False if the lease no longer exists (reaped)."""
         ...
 
+    def keep(self, lease_id: UUID) -> None:
+        """Let the lease live until it is released (its client never renews it, R9).
+        A lease that already lapsed or is unknown stays so."""
+        ...
+
 
 class SlotsNotConfiguredError(RuntimeError):
     """A deployment has a concurrency limit but the caller gave the engine no slot store."""
@@ -59,6 +64,9 @@ class NoSlots:
     def renew(self, lease_id: UUID) -> bool:
         raise SlotsNotConfiguredError(f"Cannot renew lease {lease_id}: no slot store was given.")
 
+    def keep(self, lease_id: UUID) -> None:
+        return None
+
 
 class InMemorySlots:
     """A dict-backed `ConcurrencySlots` for tests: one limit per deployment, leases as keys.
@@ -71,6 +79,7 @@ class InMemorySlots:
         self.limits: dict[UUID, int] = dict(limits or {})
         self.leases: dict[UUID, tuple[UUID, UUID]] = {}
         self.released: list[UUID] = []
+        self.kept: set[UUID] = set()
 
     def active(self, deployment_id: UUID) -> int:
         """How many slots of the deployment are held."""
@@ -89,6 +98,10 @@ class InMemorySlots:
 
     def renew(self, lease_id: UUID) -> bool:
         return lease_id in self.leases
+
+    def keep(self, lease_id: UUID) -> None:
+        if lease_id in self.leases:
+            self.kept.add(lease_id)
 
     def expire(self, lease_id: UUID) -> None:
         """Drop a lease as a reaper would, freeing its slot."""

@@ -5,14 +5,27 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from flowruns.models import Deployment
+from flowruns.models import Deployment, DeploymentConcurrencyLease
 
-from .base import ReadOnlyAdmin
+from .base import ReadOnlyAdmin, ReadOnlyInline
 from .display import pretty_json, tag_list
+
+
+class LeaseInline(ReadOnlyInline):
+    """The deployment's concurrency leases: one per held slot. A lease whose expiry passed
+    holds no slot; the lease reaper deletes it. No expiry: its client never renews (R9)."""
+
+    model = DeploymentConcurrencyLease
+    verbose_name = "concurrency lease"
+    verbose_name_plural = "concurrency leases (one per slot in use)"
+    fields = ("id", "flow_run", "created", "expires_at")
+    readonly_fields = fields
+    ordering = ("created",)
 
 
 @admin.register(Deployment)
 class DeploymentAdmin(ReadOnlyAdmin):
+    inlines = (LeaseInline,)
     list_display = (
         "name",
         "flow",

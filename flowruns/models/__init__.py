@@ -4,7 +4,7 @@
 from orchestration.states import StateType
 
 from .base import STATE_TYPE_CHOICES
-from .deployment import Deployment, DeploymentConcurrencyLease
+from .deployment import Deployment, DeploymentConcurrencyLease, ReapedLease
 from .flow import Flow
 from .flow_run import FlowRun, FlowRunState
 from .inputs import FlowRunInput
@@ -29,6 +29,7 @@ __all__ = [
     "FlowRunInput",
     "FlowRunState",
     "FlowRunTagCount",
+    "ReapedLease",
     "StateType",
     "TaskRun",
     "TaskRunState",

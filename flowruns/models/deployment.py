@@ -46,6 +46,11 @@ class DeploymentConcurrencyLease(models.Model):
     Slots in use are *counted* from these rows (under a lock on the deployment row) instead of
     kept in a counter, so a slot can never be leaked by a missed decrement or released twice:
     releasing deletes the row, and deleting a run deletes its lease with it.
+
+    `expires_at` is when the lease lapses unless its client renews it (the renew route, R7);
+    a lapsed lease holds no slot and the lease reaper (`background.sweeps.lease_reaper`)
+    deletes it. Null means it never lapses: the leases of runs started by clients too old to
+    renew (R9), and those taken before leases had an expiry.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -54,9 +59,30 @@ class DeploymentConcurrencyLease(models.Model):
         "flowruns.FlowRun", on_delete=models.CASCADE, related_name="concurrency_leases"
     )
     created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "deployment_concurrency_lease"
+        indexes = [models.Index(fields=["expires_at"], name="ix_dcl__expires_at")]
 
     def __str__(self) -> str:
         return f"lease {self.id} on deployment {self.deployment_id}"
+
+
+class ReapedLease(models.Model):
+    """A deployment-concurrency lease the lease reaper deleted because it lapsed, kept for a
+    day so that renewing it answers 410 (its run's engine then stops the run: the slot may
+    already be someone else's). A lease released by its own run's transition (finished,
+    retried, paused) leaves no such row: renewing it is harmless and answers 204."""
+
+    id = models.UUIDField(primary_key=True, editable=False)  # the lease's id
+    deployment_id = models.UUIDField()
+    flow_run_id = models.UUIDField()
+    expired_at = models.DateTimeField()
+    reaped_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "deployment_concurrency_lease_reaped"
+
+    def __str__(self) -> str:
+        return f"reaped lease {self.id} of flow run {self.flow_run_id}"

@@ -78,18 +78,27 @@ class ValidateDeploymentConcurrencyAtRunning(Rule[FlowRunFacts]):
 
 
 class RemoveDeploymentConcurrencyLeaseForOldClientVersions(Rule[FlowRunFacts]):
-    """R9, deliberately a no-op here.
+    """R9. Clients older than 3.4.11 never renew their lease.
 
-    Prefect revokes the lease of clients older than 3.4.11 once their run starts (they never
-    renew it, and its lease store would otherwise reap it and free the slot too early), and
-    then relies on ReleaseFlowConcurrencySlots decrementing "by deployment" when the lease
-    is missing. That fallback is how Prefect double-releases slots (§3.6). Here the lease is
-    kept, so the slot is released exactly once, through its lease id, when the run leaves
-    RUNNING/CANCELLING. The slot store must therefore not reap the leases of old clients
-    while their run is still RUNNING (e.g. give leases of runs that reached RUNNING under an
-    old client no expiry, or have the reaper skip runs still in a slot-holding state).
-    The rule keeps its place in CoreFlowPolicy so a custom policy can see and replace it.
+    Prefect revokes their lease once the run starts (its lease store would otherwise reap it
+    and free the slot too early), and then relies on ReleaseFlowConcurrencySlots decrementing
+    "by deployment" when the lease is missing. That fallback is how Prefect double-releases
+    slots (§3.6). Here the lease is kept and told to never lapse (`slots.keep`), so the
+    lease reaper leaves it alone and the slot is released exactly once, through its lease
+    id, when the run leaves RUNNING/CANCELLING. This happens once the transition stands
+    (`after_transition`), so a run held back by a later rule keeps its lapsing lease.
     """
 
     FROM_STATES = state_types(StateType.PENDING)
     TO_STATES = state_types(StateType.RUNNING, StateType.CANCELLING)
+
+    def after_transition(self, ctx: TransitionContext[FlowRunFacts]) -> Update:
+        if client_supports_leases(ctx.client_version):
+            return NO_CHANGE
+        final = ctx.proposed_state
+        lease_id = final.detail(LEASE) if final is not None else None
+        if lease_id is None and ctx.initial_state is not None:
+            lease_id = ctx.initial_state.detail(LEASE)
+        if lease_id is not None:
+            ctx.slots.keep(lease_id)
+        return NO_CHANGE

@@ -7,13 +7,22 @@ when none of the requested names exists, and it is what the client needs to run 
 carry tags (`POST .../increment-with-lease`; spec/client.md §8.2). With an empty `limits` the
 client neither renews nor releases the lease, but both routes answer success in case it does.
 
+The renew route also renews deployment-concurrency leases (stored rows with an expiry; the
+flow engine renews the id on its run's state and stops the run when renewal answers 410):
+204 for a live one, 410 for one that lapsed (reaped or not yet). Any other id answers 204 as
+before: the empty leases granted here, and deployment leases their run released itself (an
+automatic retry or a pause releases the slot while the engine keeps renewing; answering 410
+would stop a healthy run).
+
 Bodies are validated as Prefect validates them (schemas/concurrency.py).
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
 from drf_spectacular.utils import extend_schema
 from pydantic import BaseModel
@@ -28,11 +37,14 @@ from flowruns.api.schemas.concurrency import (
     IncrementWithLeaseBody,
     RenewLeaseBody,
 )
+from flowruns.api.schemas.responses.errors import ErrorDetail
 from flowruns.api.wire.body import field_body
 from flowruns.api.wire.views import PrefectViewSet
+from flowruns.services.concurrency import Renewal, lease_renew
 
 from .routes import ViewMethod
 
+LEASE_GONE = "Lease not found - it may have expired or been revoked"
 _NO_LIMITS = "This server has no concurrency limits (no tag or global limits), so"
 
 
@@ -75,12 +87,24 @@ class ConcurrencyLimitViewSet(PrefectViewSet):
         "Release the slots of a lease",
         "a lease holds nothing and releasing it always succeeds.",
     )
-    renew_lease = _no_limits_route(
-        RenewLeaseBody,
-        None,
-        "Renew a lease",
-        "leases are not stored and renewing one always succeeds.",
+
+    @extend_schema(
+        request=RenewLeaseBody,
+        responses=r.answers({204: None, 410: ErrorDetail}, 422),
+        summary="Renew a lease",
+        description="A deployment-concurrency lease that is still live is extended to now + "
+        "`lease_duration` (204); one that lapsed (whether or not the lease reaper deleted it "
+        "yet) answers 410. Any other lease answers 204 with nothing to renew: one its run "
+        f"released (retry, pause), or one granted by `increment-with-lease`. {_NO_LIMITS} "
+        "such a lease holds nothing.",
     )
+    def renew_lease(self, request: Request, lease_id: UUID) -> Response:
+        body = field_body(request, RenewLeaseBody)
+        duration = timedelta(seconds=body.lease_duration)
+        if lease_renew(lease_id=lease_id, duration=duration) is Renewal.LOST:
+            return Response({"detail": LEASE_GONE}, status=410)
+        return Response(None, status=204)
+
     increment = _no_limits_route(
         IncrementBody,
         [],

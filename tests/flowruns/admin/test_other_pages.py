@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
-from flowruns.models import StateType
+import pytest
+from django.utils import timezone
+
+from flowruns.models import DeploymentConcurrencyLease, StateType
 from tests.factories import (
     DeploymentFactory,
     FlowFactory,
@@ -78,3 +81,21 @@ def test_inputs_filter_by_flow_run(admin_client):
     FlowRunInputFactory.create(key="other")
     response = admin_client.get("/admin/flowruns/flowruninput/", {"flow_run_id": str(run.pk)})
     assert listed(response) == ["approval"]
+
+
+def test_deployment_page_lists_its_concurrency_leases_with_their_expiry(admin_client):
+    deployment = DeploymentFactory.create(concurrency_limit=2)
+    run = FlowRunFactory.create(deployment_id=deployment.id)
+    expiry = timezone.now() + timedelta(minutes=5)
+    lease = DeploymentConcurrencyLease.objects.create(
+        deployment=deployment, flow_run=run, expires_at=expiry
+    )
+
+    page = admin_client.get(f"/admin/flowruns/deployment/{deployment.pk}/change/")
+
+    assert page.status_code == 200
+    leases = page.context["inline_admin_formsets"][0]
+    assert [form.original for form in leases] == [lease]
+    html = page.content.decode()
+    assert "concurrency leases (one per slot in use)" in html.lower()
+    assert str(lease.pk) in html and "expires at" in html.lower()

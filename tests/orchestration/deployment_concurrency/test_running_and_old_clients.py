@@ -104,3 +104,31 @@ def test_old_clients_keep_their_lease_so_the_slot_is_released_exactly_once() -> 
 
     assert slots.released == [lease]
     assert slots.active(DEPLOYMENT_ID) == 0
+
+
+@pytest.mark.parametrize(("client", "kept"), [("3.2.0", True), (None, True), (NEW_CLIENT, False)])
+def test_only_clients_that_never_renew_have_their_lease_kept_from_lapsing(
+    client: str | None, kept: bool
+) -> None:
+    slots, deployment = limited(1)
+    sim = deployed_run(slots, deployment)
+    sim.propose(S.PENDING)
+    lease = lease_of(sim)
+
+    sim.propose(S.RUNNING, client_version=client)
+
+    assert (lease in slots.kept) is kept
+
+
+def test_a_run_held_back_at_running_keeps_a_lease_that_lapses() -> None:
+    slots, deployment = limited(1)
+    sim = deployed_run(slots, deployment)
+    sim.propose(S.PENDING)
+    sim.state = make_state(
+        S.PENDING, scheduled_time=sim.now + timedelta(minutes=5), **holding(lease_of(sim))
+    )
+
+    result = sim.propose(S.RUNNING, client_version="3.2.0")
+
+    assert result.status is ResponseStatus.WAIT
+    assert slots.kept == set()
