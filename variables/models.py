@@ -1,4 +1,4 @@
-"""Workspace variables: named JSON values flows read with `Variable.get` (spec/concurrency.md §6)."""
+"""Workspace variables: named JSON values read with `Variable.get` (concurrency.md §6)."""
 
 from __future__ import annotations
 

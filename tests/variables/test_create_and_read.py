@@ -1,4 +1,4 @@
-"""`POST /variables/`, `GET /variables/{id}` and `GET /variables/name/{name}` (concurrency.md §6)."""
+"""`POST /variables/` and the reads by id and by name (concurrency.md §6)."""
 
 from __future__ import annotations
 
