@@ -44,12 +44,14 @@ def test_the_current_value_is_read_at_resume_time(api):
     created(api, "mode", "old")
     api.patch("/api/variables/name/mode", {"value": "new"}, format="json")
     outcome, stored = resumed_with(api, {"x": placeholder("mode")})
+    assert outcome["status"] == "ACCEPT", outcome
     assert stored.content == b'{"x":"new"}'
 
 
 def test_a_placeholder_stored_inside_a_variable_is_not_expanded(api):
     created(api, "raw", {"__prefect_kind": "json", "value": "[1]"})
     outcome, stored = resumed_with(api, {"x": placeholder("raw")})
+    assert outcome["status"] == "ACCEPT", outcome
     assert json.loads(stored.content) == {"x": {"__prefect_kind": "json", "value": "[1]"}}
 
 
