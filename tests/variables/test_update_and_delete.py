@@ -94,3 +94,10 @@ def test_delete_removes_the_variable_and_answers_204(api, by):
     assert (response.status_code, response.content) == (204, b"")
     assert not Variable.objects.filter(pk=variable["id"]).exists()
     assert api.delete(path).status_code == 404
+
+
+def test_an_explicit_null_name_or_tags_leaves_them_as_they_are(api):
+    variable = created(api, "steady", 1, tags=["t"])
+    assert patch(api, "/api/variables/name/steady", {"name": None, "tags": None}).status_code == 204
+    after = api.get(f"/api/variables/{variable['id']}").json()
+    assert (after["name"], after["value"], after["tags"]) == ("steady", 1, ["t"])
