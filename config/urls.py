@@ -10,6 +10,7 @@ from flowruns.api.wire.unavailable import response_for
 urlpatterns = [
     path("api/", include("flowruns.api.urls")),
     path("api/", include("events.api.urls")),
+    path("api/", include("variables.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,6 +7,7 @@ The first error stops hydration; its message becomes the REJECT reason
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import TemplateError
@@ -15,6 +16,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 KIND = "__prefect_kind"
 _REMOVE = object()
 _jinja = ImmutableSandboxedEnvironment()
+
+VariableLookup = Callable[[str], Any]
 
 
 class HydrationError(Exception):
@@ -42,12 +45,36 @@ def _hydrate_jinja(node: dict[str, Any]) -> Any:
         raise HydrationError(f"Invalid jinja: {exc}") from exc
 
 
+def register_variable_lookup(lookup: VariableLookup) -> None:
+    """Make `lookup(name)` the source of `workspace_variable` placeholders: it returns the
+    stored value (which may be None) or raises KeyError. Registered by the `variables` app,
+    which this app never imports; with none registered every variable is missing."""
+    global _variable_lookup
+    _variable_lookup = lookup
+
+
+def _no_variables(name: str) -> Any:
+    raise KeyError(name)
+
+
+_variable_lookup: VariableLookup = _no_variables
+
+
 def _hydrate_variable(node: dict[str, Any]) -> Any:
     if "variable_name" not in node:
         return _REMOVE
-    # Workspace variables are not part of this server: every lookup misses, as Prefect's
-    # own server answers for a variable that does not exist.
-    raise HydrationError(f"Variable '{node['variable_name']}' not found in workspace.")
+    name = node["variable_name"]
+    if isinstance(name, dict):  # itself a placeholder (or an object): hydrated first
+        name = _hydrate(name)
+        if name is _REMOVE:
+            return _REMOVE
+    if isinstance(name, str):
+        try:
+            # The stored value as it is: placeholders inside a variable are not expanded.
+            return _variable_lookup(name)
+        except KeyError:
+            pass
+    raise HydrationError(f"Variable '{name}' not found in workspace.")
 
 
 def _hydrate_none(node: dict[str, Any]) -> Any:
