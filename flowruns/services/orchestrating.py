@@ -86,18 +86,31 @@ def unique_timestamp(kind: RunKind, run: Any, now: datetime) -> datetime:
 
 
 def run_set_state(
-    kind: RunKind, *, run_id: UUID, state: StateProposal, force: bool, call: OrchestrationCall
+    kind: RunKind,
+    *,
+    run_id: UUID,
+    state: StateProposal,
+    force: bool,
+    call: OrchestrationCall,
+    policy: str | None = None,
 ) -> SetStateOutcome:
-    """Propose `state` for a run under its kind's policy (or force policy), in one transaction."""
+    """Propose `state` for a run under its kind's policy (or force policy), in one transaction.
+    `policy` names another policy setting (`policies.POLICY_SETTINGS`) to use instead."""
     with transaction.atomic():
         run = run_lock(kind, run_id)
         if run is None:
             raise ObjectNotFound(f"{kind.label} with id {run_id} not found")
-        return run_orchestrate_locked(kind, run, state, force=force, call=call)
+        return run_orchestrate_locked(kind, run, state, force=force, call=call, policy=policy)
 
 
 def run_orchestrate_locked(
-    kind: RunKind, run: Any, proposed: StateProposal, *, force: bool, call: OrchestrationCall
+    kind: RunKind,
+    run: Any,
+    proposed: StateProposal,
+    *,
+    force: bool,
+    call: OrchestrationCall,
+    policy: str | None = None,
 ) -> SetStateOutcome:
     """Propose `proposed` for a run the caller has locked (or has just inserted)."""
     now = timezone.now()
@@ -109,7 +122,8 @@ def run_orchestrate_locked(
         details=proposed.details,
         timestamp=unique_timestamp(kind, run, now),
     )
-    return _orchestrate(kind, run, proposal, force=force, call=call, now=now)
+    setting = policy or kind.policy_setting_for(force=force)
+    return _orchestrate(kind, run, proposal, policy=setting, call=call, now=now)
 
 
 def run_force_state(kind: RunKind, *, run_id: UUID, state: State) -> bool:
@@ -119,7 +133,8 @@ def run_force_state(kind: RunKind, *, run_id: UUID, state: State) -> bool:
     if run is None:
         return False
     proposal = dataclasses.replace(state, timestamp=unique_timestamp(kind, run, state.timestamp))
-    _orchestrate(kind, run, proposal, force=True, call=OrchestrationCall(), now=timezone.now())
+    setting = kind.policy_setting_for(force=True)
+    _orchestrate(kind, run, proposal, policy=setting, call=OrchestrationCall(), now=timezone.now())
     return True
 
 
@@ -128,7 +143,7 @@ def _orchestrate(
     run: Any,
     proposal: State,
     *,
-    force: bool,
+    policy: str,
     call: OrchestrationCall,
     now: datetime,
 ) -> SetStateOutcome:
@@ -145,7 +160,7 @@ def _orchestrate(
         flow_run=surroundings.flow_run,
         slots=surroundings.slots,
     )
-    result = orchestrate(context, policy_for(kind.policy_setting_for(force=force)))
+    result = orchestrate(context, policy_for(policy))
     _persist(kind, run, current, result)
     for effect in result.effects:
         _carry_out(effect)

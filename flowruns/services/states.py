@@ -14,11 +14,19 @@ from .run_kinds import FLOW_RUNS, TASK_RUNS
 
 
 def flow_run_set_state(
-    *, flow_run_id: UUID, state: StateProposal, force: bool = False, call: OrchestrationCall
+    *,
+    flow_run_id: UUID,
+    state: StateProposal,
+    force: bool = False,
+    call: OrchestrationCall,
+    policy: str | None = None,
 ) -> SetStateOutcome:
-    """Propose `state` for a flow run under the configured flow policy (or its force policy).
+    """Propose `state` for a flow run under the configured flow policy (or its force policy,
+    or the policy the setting named by `policy` holds, e.g. `ORCHESTRATION_LATE_RUNS_POLICY`).
     Raises ObjectNotFound when there is no such run."""
-    return run_set_state(FLOW_RUNS, run_id=flow_run_id, state=state, force=force, call=call)
+    return run_set_state(
+        FLOW_RUNS, run_id=flow_run_id, state=state, force=force, call=call, policy=policy
+    )
 
 
 def task_run_set_state(
