@@ -124,6 +124,14 @@ class FlowRun(TimestampedModel, RunFields):
                 condition=Q(state_type=StateType.SCHEDULED),
                 name="ix_flow_run__scheduled_deploy",
             ),
+            # The late-runs service's scan (background.sweeps.late_runs): runs still named
+            # `Scheduled`, by scheduled start then id, the order it pages in. Partial, so it
+            # holds only the runs that can still turn Late, and a run leaves it when it does.
+            models.Index(
+                fields=["next_scheduled_start_time", "id"],
+                condition=Q(state_type=StateType.SCHEDULED, state_name="Scheduled"),
+                name="ix_flow_run__late_due",
+            ),
         ]
 
     def __str__(self) -> str:
