@@ -3,10 +3,9 @@ are what a client would have produced), and what a run looks like afterwards."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from django.utils import timezone
 
 from events.models import Event
 from flowruns.models import Flow, FlowRun, FlowRunState
@@ -58,7 +57,7 @@ def events_named(name: str, run_id: str) -> list[Event]:
 
 def scheduled_runs_bulk(count: int, at: datetime, name: str = "Scheduled") -> list[str]:
     """Many SCHEDULED runs at once, as the API would leave them (run row + current state)."""
-    flow = Flow.objects.create(name=f"bulk-{timezone.now().timestamp()}")
+    flow = Flow.objects.create(name=f"bulk-{uuid.uuid4().hex}")
     runs = FlowRun.objects.bulk_create(
         FlowRun(
             flow=flow,
