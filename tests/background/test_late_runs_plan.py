@@ -16,7 +16,9 @@ from flowruns.models import FlowRun
 
 from .helpers import T0, scheduled_runs_bulk
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+# Transactional: ANALYZE writes `pg_class.reltuples` in place (a rollback keeps it), and the
+# admin's count reads it; the flush after each test truncates the table, which resets it.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def plan_nodes(plan: dict[str, Any]):
@@ -37,9 +39,12 @@ def page_plan(cursor) -> list[dict[str, Any]]:
         late_runs._page(T0 + timedelta(minutes=1), cursor)
     ((sql, params),) = statements
     with connection.cursor() as db:
-        db.execute("SET LOCAL enable_seqscan = off")
-        db.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        (raw,) = db.fetchone()
+        db.execute("SET enable_seqscan = off")
+        try:
+            db.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            (raw,) = db.fetchone()
+        finally:
+            db.execute("RESET enable_seqscan")
     plan = raw if isinstance(raw, list) else json.loads(raw)
     return list(plan_nodes(plan[0]["Plan"]))
 
