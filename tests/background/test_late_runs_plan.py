@@ -5,6 +5,7 @@ scan every 5 s would be the service's whole cost."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -16,10 +17,17 @@ from flowruns.models import FlowRun
 
 from .helpers import T0, scheduled_runs_bulk
 
-# No ANALYZE, and nothing committed: statistics left behind (ANALYZE writes `reltuples` in
-# place, which a rollback keeps; autovacuum analyses committed rows) change other tests' plans
-# and the admin's estimated count.
+# No ANALYZE and nothing committed, and the module ends with a VACUUM: the pages the rolled-back
+# rows took (and any statistics) would otherwise stay and change other tests' plans and the
+# admin's estimated count.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _vacuum_afterwards(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield  # module scope: after every test's rollback
+    with django_db_blocker.unblock(), connection.cursor() as db:
+        db.execute("VACUUM flow_run, flow_run_state")
 
 
 def plan_nodes(plan: dict[str, Any]):
