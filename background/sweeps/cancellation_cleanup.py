@@ -24,14 +24,13 @@ from uuid import UUID
 from access.actors import acting_as, service_actor
 from config.prefect_settings import parse_bool, parse_seconds, setting_read
 from flowruns.models import FlowRun, TaskRun
-from flowruns.services.orchestration_types import OrchestrationCall, StateProposal
-from flowruns.services.run_kinds import FLOW_RUNS, TASK_RUNS
-from flowruns.services.states import flow_run_set_state, task_run_set_state
+from flowruns.services.orchestration_types import SetStateOutcome, StateProposal
+from flowruns.services.states import flow_run_set_state_if, task_run_set_state_if
 from orchestration.states import StateType
 
 from ..conf import settings_cache
 from ..sweep import SweepResult
-from .passes import BATCH, after_id, outcome_note, pages, runs_each
+from .passes import BATCH, after_id, pages, runs_each
 
 NAME = "cancellation_cleanup"
 PARENT_CANCELLED = "The parent flow run was cancelled."
@@ -99,21 +98,24 @@ def _parent_is_cancelled(parent_task_run_id: UUID) -> bool:
     return parent == CANCELLED
 
 
-def _cancel_subflow(run: FlowRun) -> str | None:
+def _is_orphaned_subflow(run: FlowRun) -> bool:
     parent_task_run_id = run.parent_task_run_id
     if run.state_type not in OPEN or parent_task_run_id is None:
-        return None
-    deployed = run.deployment_id is not None
-    if deployed and run.state_type == CANCELLING:
-        return None
-    if not _parent_is_cancelled(parent_task_run_id):
-        return None
-    target = CANCELLING if deployed else CANCELLED
-    state = StateProposal(type=target, message=PARENT_CANCELLED)
-    outcome = flow_run_set_state(
-        flow_run_id=run.pk, state=state, force=True, call=OrchestrationCall()
+        return False
+    if run.deployment_id is not None and run.state_type == CANCELLING:
+        return False
+    return _parent_is_cancelled(parent_task_run_id)
+
+
+def _subflow_cancel(run: FlowRun) -> StateProposal:
+    target = CANCELLING if run.deployment_id is not None else CANCELLED
+    return StateProposal(type=target, message=PARENT_CANCELLED)
+
+
+def _cancel_subflow(run_id: UUID) -> SetStateOutcome | None:
+    return flow_run_set_state_if(
+        flow_run_id=run_id, still=_is_orphaned_subflow, state=_subflow_cancel, force=True
     )
-    return outcome_note(outcome)
 
 
 # --- §4.1 task runs -----------------------------------------------------------------------
@@ -128,19 +130,20 @@ def _task_runs_page(since: datetime, cursor: UUID | None) -> list[UUID]:
     return list(after_id(orphaned, cursor).values_list("id", flat=True)[:BATCH])
 
 
-def _cancel_task_run(task_run: TaskRun) -> str | None:
+def _is_orphaned_task_run(task_run: TaskRun) -> bool:
     if task_run.state_type not in OPEN or task_run.flow_run_id is None:
-        return None
+        return False
     flow_run_state = (
         FlowRun.objects.filter(pk=task_run.flow_run_id).values_list("state_type", flat=True).first()
     )
-    if flow_run_state != CANCELLED:
-        return None
+    return flow_run_state == CANCELLED
+
+
+def _cancel_task_run(task_run_id: UUID) -> SetStateOutcome | None:
     state = StateProposal(type=CANCELLED, message=PARENT_CANCELLED)
-    outcome = task_run_set_state(
-        task_run_id=task_run.pk, state=state, force=True, call=OrchestrationCall()
+    return task_run_set_state_if(
+        task_run_id=task_run_id, still=_is_orphaned_task_run, state=lambda run: state, force=True
     )
-    return outcome_note(outcome)
 
 
 # --- §4.3 runs stuck in CANCELLING --------------------------------------------------------
@@ -151,13 +154,16 @@ def _stuck_page(cutoff: datetime, cursor: UUID | None) -> list[UUID]:
     return list(after_id(stuck, cursor).values_list("id", flat=True)[:BATCH])
 
 
-def _cancel_stuck(run: FlowRun, cutoff: datetime) -> str | None:
+def _is_stuck(run: FlowRun, cutoff: datetime) -> bool:
     stamp = run.state_timestamp
-    if run.state_type != CANCELLING or stamp is None or stamp > cutoff:
-        return None
+    return run.state_type == CANCELLING and stamp is not None and stamp <= cutoff
+
+
+def _cancel_stuck(run_id: UUID, cutoff: datetime) -> SetStateOutcome | None:
     state = StateProposal(type=CANCELLED, message=TIMED_OUT)
-    outcome = flow_run_set_state(flow_run_id=run.pk, state=state, call=OrchestrationCall())
-    return outcome_note(outcome)
+    return flow_run_set_state_if(
+        flow_run_id=run_id, still=lambda run: _is_stuck(run, cutoff), state=lambda run: state
+    )
 
 
 def sweep(now: datetime) -> SweepResult:
@@ -167,9 +173,9 @@ def sweep(now: datetime) -> SweepResult:
     cutoff = now - cancellation_cleanup_settings().cancelling_timeout
     with acting_as(service_actor(NAME)):
         for run_ids in pages(_subflows_page):
-            runs_each(result, FLOW_RUNS, run_ids, _cancel_subflow)
+            runs_each(result, run_ids, _cancel_subflow)
         for task_run_ids in pages(lambda cursor: _task_runs_page(since, cursor)):
-            runs_each(result, TASK_RUNS, task_run_ids, _cancel_task_run)
+            runs_each(result, task_run_ids, _cancel_task_run)
         for run_ids in pages(lambda cursor: _stuck_page(cutoff, cursor)):
-            runs_each(result, FLOW_RUNS, run_ids, lambda run: _cancel_stuck(run, cutoff))
+            runs_each(result, run_ids, lambda run_id: _cancel_stuck(run_id, cutoff))
     return result

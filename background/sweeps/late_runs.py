@@ -15,18 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from access.actors import acting_as, service_actor
 from config.prefect_settings import parse_bool, parse_seconds, setting_read
 from flowruns.models import FlowRun
-from flowruns.services.orchestration_types import OrchestrationCall, StateProposal
-from flowruns.services.run_kinds import FLOW_RUNS
-from flowruns.services.states import flow_run_set_state
+from flowruns.services.orchestration_types import SetStateOutcome, StateProposal
+from flowruns.services.states import flow_run_set_state_if
 from orchestration.states import StateType
 
 from ..conf import settings_cache
 from ..sweep import SweepResult
-from .passes import BATCH, after_key, outcome_note, pages, runs_each
+from .passes import BATCH, after_key, pages, runs_each
 
 NAME = "late_runs"
 POLICY = "ORCHESTRATION_LATE_RUNS_POLICY"
@@ -79,16 +79,16 @@ def _is_due(run: FlowRun, cutoff: datetime) -> bool:
     )
 
 
-def _mark_late(run: FlowRun, cutoff: datetime) -> str | None:
-    if not _is_due(run, cutoff):
-        return None
-    late = StateProposal(
+def _late(run: FlowRun) -> StateProposal:
+    return StateProposal(
         type=SCHEDULED, name="Late", details={"scheduled_time": run.next_scheduled_start_time}
     )
-    outcome = flow_run_set_state(
-        flow_run_id=run.pk, state=late, call=OrchestrationCall(), policy=POLICY
+
+
+def _mark_late(run_id: UUID, cutoff: datetime) -> SetStateOutcome | None:
+    return flow_run_set_state_if(
+        flow_run_id=run_id, still=lambda run: _is_due(run, cutoff), state=_late, policy=POLICY
     )
-    return outcome_note(outcome)
 
 
 def sweep(now: datetime) -> SweepResult:
@@ -97,10 +97,6 @@ def sweep(now: datetime) -> SweepResult:
     cutoff = now - late_runs_settings().after
     with acting_as(service_actor(NAME)):
         for rows in pages(lambda cursor: _page(cutoff, cursor)):
-            runs_each(
-                result,
-                FLOW_RUNS,
-                [run_id for _, run_id in rows],
-                lambda run: _mark_late(run, cutoff),
-            )
+            run_ids = [run_id for _, run_id in rows]
+            runs_each(result, run_ids, lambda run_id: _mark_late(run_id, cutoff))
     return result

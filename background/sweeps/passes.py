@@ -1,11 +1,11 @@
 """What every sweep does the same way (spec/services.md §1).
 
 A pass scans its candidates in keyset-paged batches of `BATCH` rows, reading ids only (no lock,
-one short statement per page), then changes each run in a transaction of its own: claim the row
-(`FOR UPDATE SKIP LOCKED` on PostgreSQL, so a run a worker or another sweeper is changing right
-now is passed over instead of waited for), re-read it with its current state under the lock
-(`run_lock`), re-check the selection, and only then propose through the one write path. A run
-that raises is logged, counted as failed, and the pass goes on. A backlog of any size is thus
+one short statement per page), then changes each run in a transaction of its own through the
+write path's `*_set_state_if`: lock the row (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so a run a
+worker or another sweeper is changing right now is passed over instead of waited for), re-check
+the selection on the run as it is under the lock, and only then propose. A run that raises is
+logged, counted as failed, and the pass goes on. A backlog of any size is thus
 worked through page after page without ever holding more than one run's lock.
 """
 
@@ -17,12 +17,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
-from flowruns.services.orchestrating import run_lock
 from flowruns.services.orchestration_types import SetStateOutcome
-from flowruns.services.run_kinds import RunKind
 
 from ..sweep import SweepResult
 
@@ -64,30 +61,19 @@ def after_key(rows: QuerySet[Any], field: str, cursor: tuple[datetime, UUID] | N
     return rows.order_by(field, "id")
 
 
-def run_claim(kind: RunKind, run_id: UUID) -> Any:
-    """The run locked, with its current state; None when it is gone or (PostgreSQL) someone
-    else holds its lock right now: it is looked at again on the next pass."""
-    if connection.vendor == "postgresql":
-        runs = kind.run_model._default_manager.select_for_update(skip_locked=True)
-        if not list(runs.filter(pk=run_id).values_list("pk", flat=True)):
-            return None
-    return run_lock(kind, run_id)
+# Proposes for one run (through `flow_run_set_state_if` / `task_run_set_state_if`, which skip
+# a busy run and re-check it under its lock); None when nothing was proposed.
+Propose = Callable[[UUID], SetStateOutcome | None]
 
 
-# Given the locked run: a note when it changed it, None when the run no longer qualifies.
-Act = Callable[[Any], str | None]
-
-
-def runs_each(result: SweepResult, kind: RunKind, run_ids: Sequence[UUID], act: Act) -> None:
-    """`act` on each run in its own transaction; count what changed and what failed."""
+def runs_each(result: SweepResult, run_ids: Sequence[UUID], propose: Propose) -> None:
+    """`propose` for each run (its own transaction); count what changed and what failed."""
     for run_id in run_ids:
         result.examined += 1
         try:
-            with transaction.atomic():
-                run = run_claim(kind, run_id)
-                note = act(run) if run is not None else None
+            note = outcome_note(propose(run_id))
         except Exception as error:
-            logger.exception("%s %s: the sweep could not change it", kind.label, run_id)
+            logger.exception("run %s: the sweep could not change it", run_id)
             result.failed += 1
             result.note(f"{run_id}: failed: {type(error).__name__}: {error}")
             continue
@@ -96,9 +82,9 @@ def runs_each(result: SweepResult, kind: RunKind, run_ids: Sequence[UUID], act: 
             result.note(f"{run_id}: {note}")
 
 
-def outcome_note(outcome: SetStateOutcome) -> str | None:
+def outcome_note(outcome: SetStateOutcome | None) -> str | None:
     """What a proposal did, for the notes; None when nothing was written."""
-    if not outcome.written or outcome.state is None:
+    if outcome is None or not outcome.written or outcome.state is None:
         return None
     state = outcome.state
     note = f"{state.type.value} {state.name!r}"

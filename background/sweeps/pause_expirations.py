@@ -22,15 +22,14 @@ from django.db.models import F, FloatField, Func
 from access.actors import acting_as, service_actor
 from config.prefect_settings import parse_bool, parse_seconds, setting_read
 from flowruns.models import FlowRun
-from flowruns.services.orchestration_types import OrchestrationCall, StateProposal
-from flowruns.services.run_kinds import FLOW_RUNS
+from flowruns.services.orchestration_types import SetStateOutcome, StateProposal
 from flowruns.services.state_codec import details_from_json
-from flowruns.services.states import flow_run_set_state
+from flowruns.services.states import flow_run_set_state_if
 from orchestration.states import StateType
 
 from ..conf import settings_cache
 from ..sweep import SweepResult
-from .passes import BATCH, after_id, outcome_note, pages, runs_each
+from .passes import BATCH, after_id, pages, runs_each
 
 NAME = "pause_expirations"
 MESSAGE = "The flow was paused and never resumed."
@@ -89,14 +88,14 @@ def _has_expired(run: FlowRun, now: datetime) -> bool:
     return timeout is not None and timeout < now
 
 
-def _fail(run: FlowRun, now: datetime) -> str | None:
-    if not _has_expired(run, now):
-        return None
+def _fail(run_id: UUID, now: datetime) -> SetStateOutcome | None:
     failed = StateProposal(type=StateType.FAILED.value, name="Failed", message=MESSAGE)
-    outcome = flow_run_set_state(
-        flow_run_id=run.pk, state=failed, force=True, call=OrchestrationCall()
+    return flow_run_set_state_if(
+        flow_run_id=run_id,
+        still=lambda run: _has_expired(run, now),
+        state=lambda run: failed,
+        force=True,
     )
-    return outcome_note(outcome)
 
 
 def sweep(now: datetime) -> SweepResult:
@@ -104,5 +103,5 @@ def sweep(now: datetime) -> SweepResult:
     result = SweepResult()
     with acting_as(service_actor(NAME)):
         for run_ids in pages(lambda cursor: _page(now, cursor)):
-            runs_each(result, FLOW_RUNS, run_ids, lambda run: _fail(run, now))
+            runs_each(result, run_ids, lambda run_id: _fail(run_id, now))
     return result

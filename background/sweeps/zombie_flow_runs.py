@@ -16,6 +16,7 @@ whose client stopped sending heartbeats is marked CRASHED under the normal polic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,14 +27,13 @@ from django.db.models import F, Q
 from access.actors import acting_as, service_actor
 from config.prefect_settings import parse_bool, parse_seconds, setting_read
 from flowruns.models import FlowRun
-from flowruns.services.orchestration_types import OrchestrationCall, StateProposal
-from flowruns.services.run_kinds import FLOW_RUNS
-from flowruns.services.states import flow_run_set_state
+from flowruns.services.orchestration_types import StateProposal
+from flowruns.services.states import flow_run_set_state_if
 from orchestration.states import StateType
 
 from ..conf import settings_cache
 from ..sweep import SweepResult
-from .passes import BATCH, after_id, after_key, outcome_note, pages, runs_each
+from .passes import BATCH, after_id, after_key, pages, runs_each
 
 NAME = "zombie_flow_runs"
 MISSING_HEARTBEATS = "Flow run marked as crashed due to missing heartbeats."
@@ -112,18 +112,17 @@ def _is_overdue(run: FlowRun, cutoff: datetime) -> bool:
     )
 
 
-def _crash(run: FlowRun, message: str) -> str | None:
+def _crash(run_id: UUID, still: Callable[[FlowRun], bool], message: str) -> Any:
     state = StateProposal(type=StateType.CRASHED.value, name="Crashed", message=message)
-    outcome = flow_run_set_state(flow_run_id=run.pk, state=state, call=OrchestrationCall())
-    return outcome_note(outcome)
+    return flow_run_set_state_if(flow_run_id=run_id, still=still, state=lambda run: state)
 
 
-def _crash_silent(run: FlowRun, cutoff: datetime) -> str | None:
-    return _crash(run, MISSING_HEARTBEATS) if _is_silent(run, cutoff) else None
+def _crash_silent(run_id: UUID, cutoff: datetime) -> Any:
+    return _crash(run_id, lambda run: _is_silent(run, cutoff), MISSING_HEARTBEATS)
 
 
-def _crash_overdue(run: FlowRun, cutoff: datetime, message: str) -> str | None:
-    return _crash(run, message) if _is_overdue(run, cutoff) else None
+def _crash_overdue(run_id: UUID, cutoff: datetime, message: str) -> Any:
+    return _crash(run_id, lambda run: _is_overdue(run, cutoff), message)
 
 
 def sweep(now: datetime) -> SweepResult:
@@ -133,16 +132,13 @@ def sweep(now: datetime) -> SweepResult:
     silent_cutoff = now - config.after
     with acting_as(service_actor(NAME)):
         for run_ids in pages(lambda cursor: _silent_page(silent_cutoff, cursor)):
-            runs_each(result, FLOW_RUNS, run_ids, lambda run: _crash_silent(run, silent_cutoff))
+            runs_each(result, run_ids, lambda run_id: _crash_silent(run_id, silent_cutoff))
         if config.max_runtime is not None:
             message = max_runtime_message(config.max_runtime)
             overdue_cutoff = now - config.max_runtime
             for rows in pages(lambda cursor: _overdue_page(overdue_cutoff, cursor)):
                 run_ids = [run_id for _, run_id in rows]
                 runs_each(
-                    result,
-                    FLOW_RUNS,
-                    run_ids,
-                    lambda run: _crash_overdue(run, overdue_cutoff, message),
+                    result, run_ids, lambda run_id: _crash_overdue(run_id, overdue_cutoff, message)
                 )
     return result

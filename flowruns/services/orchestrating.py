@@ -11,6 +11,7 @@ caller's transaction. Only what a `RunKind` says differs between flow runs and t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -42,6 +43,9 @@ class _RunReads:
         self.locked_run = PreparedInstances(
             kind.run_model, lambda key: runs.select_for_update().filter(pk=key)
         )
+        self.claimed_run = PreparedInstances(
+            kind.run_model, lambda key: runs.select_for_update(skip_locked=True).filter(pk=key)
+        )
         self.state = PreparedInstances(kind.state_model, lambda key: states.filter(pk=key))
 
 
@@ -55,8 +59,9 @@ def _run_reads(kind: RunKind) -> _RunReads:
     return reads
 
 
-def run_lock(kind: RunKind, run_id: UUID) -> Any:
-    """The run, locked, with its current state; None when there is no such run.
+def run_lock(kind: RunKind, run_id: UUID, *, skip_locked: bool = False) -> Any:
+    """The run, locked, with its current state; None when there is no such run (or, with
+    `skip_locked`, when another transaction holds its lock: SKIP LOCKED on PostgreSQL).
 
     Never join the state into the locking query: when PostgreSQL re-reads a row after
     waiting for its lock, only the locked row is refreshed, and a joined state would be the
@@ -64,7 +69,7 @@ def run_lock(kind: RunKind, run_id: UUID) -> Any:
     workers claiming one run all succeeded that way until the race tests caught it).
     """
     reads = _run_reads(kind)
-    run: Any = reads.locked_run.first(run_id)
+    run: Any = (reads.claimed_run if skip_locked else reads.locked_run).first(run_id)
     if run is not None:
         state_id = run.state_id
         run.state = reads.state.first(state_id) if state_id else None
@@ -86,21 +91,37 @@ def unique_timestamp(kind: RunKind, run: Any, now: datetime) -> datetime:
 
 
 def run_set_state(
-    kind: RunKind,
-    *,
-    run_id: UUID,
-    state: StateProposal,
-    force: bool,
-    call: OrchestrationCall,
-    policy: str | None = None,
+    kind: RunKind, *, run_id: UUID, state: StateProposal, force: bool, call: OrchestrationCall
 ) -> SetStateOutcome:
-    """Propose `state` for a run under its kind's policy (or force policy), in one transaction.
-    `policy` names another policy setting (`policies.POLICY_SETTINGS`) to use instead."""
+    """Propose `state` for a run under its kind's policy (or force policy), in one transaction."""
     with transaction.atomic():
         run = run_lock(kind, run_id)
         if run is None:
             raise ObjectNotFound(f"{kind.label} with id {run_id} not found")
-        return run_orchestrate_locked(kind, run, state, force=force, call=call, policy=policy)
+        return run_orchestrate_locked(kind, run, state, force=force, call=call)
+
+
+def run_set_state_if(
+    kind: RunKind,
+    *,
+    run_id: UUID,
+    still: Callable[[Any], bool],
+    state: Callable[[Any], StateProposal],
+    force: bool,
+    policy: str | None = None,
+) -> SetStateOutcome | None:
+    """For sweeps over runs chosen earlier: in one transaction, lock the run unless someone
+    else holds it (SKIP LOCKED), and propose `state(run)` only if `still(run)` — the reason it
+    was chosen — holds for the run as it is now, under the lock. None when the run is gone,
+    busy, or no longer qualifies: nothing was proposed."""
+    with transaction.atomic():
+        run = run_lock(kind, run_id, skip_locked=True)
+        if run is None or not still(run):
+            return None
+        proposal = state(run)
+        return run_orchestrate_locked(
+            kind, run, proposal, force=force, call=OrchestrationCall(), policy=policy
+        )
 
 
 def run_orchestrate_locked(
@@ -112,7 +133,8 @@ def run_orchestrate_locked(
     call: OrchestrationCall,
     policy: str | None = None,
 ) -> SetStateOutcome:
-    """Propose `proposed` for a run the caller has locked (or has just inserted)."""
+    """Propose `proposed` for a run the caller has locked (or has just inserted). `policy`
+    names another policy setting (`policies.POLICY_SETTINGS`) to use instead of the kind's."""
     now = timezone.now()
     proposal = proposed_state(
         proposed.type,

@@ -150,14 +150,14 @@ def test_one_pass_marks_a_backlog_larger_than_a_batch():
 def test_a_failing_run_is_counted_and_the_pass_goes_on(monkeypatch):
     run_ids = scheduled_runs_bulk(5, T0)
     broken = run_ids[2]
-    real = late_runs.flow_run_set_state
+    real = late_runs.flow_run_set_state_if
 
     def set_state(**kwargs):
         if str(kwargs["flow_run_id"]) == broken:
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(late_runs, "flow_run_set_state", set_state)
+    monkeypatch.setattr(late_runs, "flow_run_set_state_if", set_state)
 
     result = sweep_at(T0 + timedelta(minutes=1))
 

@@ -19,12 +19,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from background.sweeps import late_runs
-from flowruns.models import FlowRunState
+from flowruns.models import FlowRun, FlowRunState
 
 from .helpers import iso, run_create
 
@@ -112,3 +112,30 @@ def test_two_sweeping_processes_mark_each_run_late_once(attempt):
     assert first.failed == second.failed == 0
     for run_id in run_ids:
         assert history(run_id) == [("SCHEDULED", "Scheduled"), ("SCHEDULED", "Late")]
+
+
+def test_a_run_a_worker_holds_is_passed_over_not_waited_for():
+    (run_id,) = due_runs(1)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock() -> None:
+        with transaction.atomic():
+            FlowRun.objects.select_for_update().get(pk=run_id)
+            locked.set()
+            release.wait(timeout=30)
+
+    holder = threading.Thread(target=lambda: run_concurrently([hold_the_lock]))
+    holder.start()
+    assert locked.wait(timeout=30)
+    try:
+        started = time.monotonic()
+        busy = late_runs.sweep(timezone.now())
+        took = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(timeout=30)
+
+    assert (busy.examined, busy.changed, busy.failed) == (1, 0, 0)
+    assert took < 5
+    assert late_runs.sweep(timezone.now()).changed == 1
+    assert history(run_id)[-1] == ("SCHEDULED", "Late")
