@@ -4,8 +4,10 @@ whose client stopped sending heartbeats is marked CRASHED under the normal polic
 
 * Heartbeats stopped: `last_heartbeat` (the server's receive time of the run's latest
   `prefect.flow-run.heartbeat`) is set, later than the run's current state (so the run's last
-  word was a heartbeat, not a state change), and older than ZOMBIE_FLOW_RUNS_AFTER_SECONDS.
-  Message: "Flow run marked as crashed due to missing heartbeats." (Prefect's automation's).
+  word was a heartbeat, not a state change), and older than ZOMBIE_FLOW_RUNS_AFTER_SECONDS, or
+  than three beats of the run's own cadence when that is longer (`silence_allowed`, checked
+  under the lock). Message: "Flow run marked as crashed due to missing heartbeats."
+  (Prefect's automation's).
 * No heartbeats at all (clients that do not send them): only when
   ZOMBIE_FLOW_RUNS_MAX_RUNTIME_SECONDS is set, a run RUNNING for longer than that with no
   heartbeat since it entered RUNNING, read along the partial index of RUNNING runs by state
@@ -81,13 +83,23 @@ def _silent_page(cutoff: datetime, cursor: UUID | None) -> list[UUID]:
     return list(after_id(silent, cursor).values_list("id", flat=True)[:BATCH])
 
 
-def _is_silent(run: FlowRun, cutoff: datetime) -> bool:
+def silence_allowed(run: FlowRun, after: timedelta) -> timedelta:
+    """The setting, or three beats of the run's own cadence when that is longer. The cadence
+    is the gap between its last two heartbeats, counted only when both came in its current
+    state (a gap spanning a suspension or a retry says nothing about the client's clock)."""
+    beat, previous, stamp = run.last_heartbeat, run.previous_heartbeat, run.state_timestamp
+    if beat is None or previous is None or stamp is None or not stamp < previous < beat:
+        return after
+    return max(after, 3 * (beat - previous))
+
+
+def _is_silent(run: FlowRun, now: datetime, after: timedelta) -> bool:
     beat, stamp = run.last_heartbeat, run.state_timestamp
     return (
         run.state_type == RUNNING
         and beat is not None
         and stamp is not None
-        and stamp < beat < cutoff
+        and stamp < beat < now - silence_allowed(run, after)
     )
 
 
@@ -117,8 +129,8 @@ def _crash(run_id: UUID, still: Callable[[FlowRun], bool], message: str) -> Any:
     return flow_run_set_state_if(flow_run_id=run_id, still=still, state=lambda run: state)
 
 
-def _crash_silent(run_id: UUID, cutoff: datetime) -> Any:
-    return _crash(run_id, lambda run: _is_silent(run, cutoff), MISSING_HEARTBEATS)
+def _crash_silent(run_id: UUID, now: datetime, after: timedelta) -> Any:
+    return _crash(run_id, lambda run: _is_silent(run, now, after), MISSING_HEARTBEATS)
 
 
 def _crash_overdue(run_id: UUID, cutoff: datetime, message: str) -> Any:
@@ -132,7 +144,7 @@ def sweep(now: datetime) -> SweepResult:
     silent_cutoff = now - config.after
     with acting_as(service_actor(NAME)):
         for run_ids in pages(lambda cursor: _silent_page(silent_cutoff, cursor)):
-            runs_each(result, run_ids, lambda run_id: _crash_silent(run_id, silent_cutoff))
+            runs_each(result, run_ids, lambda run_id: _crash_silent(run_id, now, config.after))
         if config.max_runtime is not None:
             message = max_runtime_message(config.max_runtime)
             overdue_cutoff = now - config.max_runtime

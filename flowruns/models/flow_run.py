@@ -37,6 +37,9 @@ class FlowRun(TimestampedModel, RunFields):
     # When the server last received a `prefect.flow-run.heartbeat` for this run (only moves
     # forward); the zombie sweeper reads it (spec/services.md §6).
     last_heartbeat = models.DateTimeField(null=True, blank=True)
+    # The heartbeat before it: their gap is the client's cadence, which the sweeper's threshold
+    # never undercuts (three beats).
+    previous_heartbeat = models.DateTimeField(null=True, blank=True)
     state = models.ForeignKey(
         "flowruns.FlowRunState",
         null=True,

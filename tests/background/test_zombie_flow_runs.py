@@ -11,7 +11,7 @@ import time_machine
 from background.sweeps import zombie_flow_runs
 from flowruns.models import DeploymentConcurrencyLease, FlowRun
 from flowruns.services.heartbeats import flow_run_heartbeat_record
-from tests.factories import DeploymentFactory
+from tests.factories import DeploymentFactory, FlowFactory
 
 from .helpers import T0, current, events_named, propose, run_create
 
@@ -166,3 +166,40 @@ def test_the_threshold_comes_from_its_setting(api, settings):
     sweep_at(T0 + timedelta(seconds=91))
 
     assert current(run_id).type == "CRASHED"
+
+
+def test_a_slow_beating_client_gets_three_of_its_own_beats(api):
+    """Beats 600 s apart: the 540 s setting would crash a healthy run between two beats."""
+    run_id = running_run(api)
+    beat(run_id, T0)
+    beat(run_id, T0 + timedelta(seconds=600))
+
+    between = sweep_at(T0 + timedelta(seconds=600 + 1000))
+    assert current(run_id).type == "RUNNING"
+    silent = sweep_at(T0 + timedelta(seconds=600 + 1800, microseconds=1))
+
+    assert (between.changed, silent.changed) == (0, 1)
+    assert (current(run_id).type, current(run_id).message) == ("CRASHED", MISSING)
+
+
+def test_a_gap_spanning_a_state_change_is_not_taken_for_the_cadence(api):
+    run_id = running_run(api)
+    beat(run_id, T0)
+    with time_machine.travel(T0 + timedelta(hours=2), tick=False):  # suspended, then resumed
+        propose(api, run_id, {"type": "PAUSED"}, force=True)
+        propose(api, run_id, {"type": "RUNNING"}, force=True)
+    beat(run_id, T0 + timedelta(hours=2, seconds=5))
+
+    sweep_at(T0 + timedelta(hours=2, seconds=5 + 541))
+
+    assert current(run_id).type == "CRASHED"
+
+
+def test_a_heartbeat_keeps_the_one_before_it():
+    run = FlowRun.objects.create(flow=FlowFactory.create(), name="beating")
+    beat(str(run.pk), T0)
+    beat(str(run.pk), T0 + timedelta(seconds=30))
+    assert not flow_run_heartbeat_record(flow_run_id=run.pk, received=T0)  # late, ignored
+
+    run.refresh_from_db()
+    assert (run.previous_heartbeat, run.last_heartbeat) == (T0, T0 + timedelta(seconds=30))
