@@ -2,7 +2,8 @@
 by the one state-row insert and the deletion log (no query, no argument threaded through).
 
 Values: `apikey:<prefix>:<username>`, `auth-string` (Prefect's shared password),
-`admin:<username>`, `command:<name>`; None when nobody is known (an API with authentication off).
+`admin:<username>`, `command:<name>`, `service:<name>` (a background service); None when nobody
+is known (an API with authentication off).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def admin_actor(username: str) -> str:
 
 def command_actor(name: str) -> str:
     return f"command:{name}"
+
+
+def service_actor(name: str) -> str:
+    return f"service:{name}"
 
 
 AUTH_STRING_ACTOR = "auth-string"

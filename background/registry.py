@@ -9,11 +9,50 @@ so a bad setting stops the server at start-up.
 from __future__ import annotations
 
 from .sweep import Service
-from .sweeps import event_vacuum, flow_run_vacuum, lease_reaper, log_vacuum
+from .sweeps import (
+    cancellation_cleanup,
+    event_vacuum,
+    flow_run_vacuum,
+    late_runs,
+    lease_reaper,
+    log_vacuum,
+    pause_expirations,
+    zombie_flow_runs,
+)
 from .sweeps.vacuum_settings import vacuum_settings
 
 
-def services_all() -> list[Service]:
+def _run_state_services() -> list[Service]:
+    late = late_runs.late_runs_settings()
+    pauses = pause_expirations.pause_expirations_settings()
+    cancellations = cancellation_cleanup.cancellation_cleanup_settings()
+    zombies = zombie_flow_runs.zombie_flow_runs_settings()
+    return [
+        Service(
+            name=late_runs.NAME, interval=late.interval, enabled=late.enabled, run=late_runs.sweep
+        ),
+        Service(
+            name=pause_expirations.NAME,
+            interval=pauses.interval,
+            enabled=pauses.enabled,
+            run=pause_expirations.sweep,
+        ),
+        Service(
+            name=cancellation_cleanup.NAME,
+            interval=cancellations.interval,
+            enabled=cancellations.enabled,
+            run=cancellation_cleanup.sweep,
+        ),
+        Service(
+            name=zombie_flow_runs.NAME,
+            interval=zombies.interval,
+            enabled=zombies.enabled,
+            run=zombie_flow_runs.sweep,
+        ),
+    ]
+
+
+def _slot_and_retention_services() -> list[Service]:
     reaper = lease_reaper.reaper_settings()
     vacuum = vacuum_settings()
     return [
@@ -42,3 +81,7 @@ def services_all() -> list[Service]:
             run=log_vacuum.logs_vacuum,
         ),
     ]
+
+
+def services_all() -> list[Service]:
+    return [*_run_state_services(), *_slot_and_retention_services()]

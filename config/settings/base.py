@@ -188,6 +188,8 @@ PREFECT_MIN_CLIENT_API_VERSION = (0, 8, 0)
 ORCHESTRATION_FORCE_FLOW_POLICY = "orchestration.policies.MinimalFlowPolicy"
 ORCHESTRATION_TASK_POLICY = "orchestration.policies.CoreTaskPolicy"
 ORCHESTRATION_FORCE_TASK_POLICY = "orchestration.policies.MinimalTaskPolicy"
+# The late-runs service proposes `Late` under this one (spec/services.md §2).
+ORCHESTRATION_LATE_RUNS_POLICY = "orchestration.policies.MarkLateRunsPolicy"
 
 # Every line carries its time and level (gunicorn's own lines too: config/gunicorn.conf.py).
 LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"

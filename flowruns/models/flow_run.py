@@ -37,6 +37,9 @@ class FlowRun(TimestampedModel, RunFields):
     # When the server last received a `prefect.flow-run.heartbeat` for this run (only moves
     # forward); the zombie sweeper reads it (spec/services.md §6).
     last_heartbeat = models.DateTimeField(null=True, blank=True)
+    # The heartbeat before it: their gap is the client's cadence, which the sweeper's threshold
+    # never undercuts (three beats).
+    previous_heartbeat = models.DateTimeField(null=True, blank=True)
     state = models.ForeignKey(
         "flowruns.FlowRunState",
         null=True,
@@ -123,6 +126,14 @@ class FlowRun(TimestampedModel, RunFields):
                 fields=["deployment_id", "auto_scheduled", "next_scheduled_start_time"],
                 condition=Q(state_type=StateType.SCHEDULED),
                 name="ix_flow_run__scheduled_deploy",
+            ),
+            # The late-runs service's scan (background.sweeps.late_runs): runs still named
+            # `Scheduled`, by scheduled start then id, the order it pages in. Partial, so it
+            # holds only the runs that can still turn Late, and a run leaves it when it does.
+            models.Index(
+                fields=["next_scheduled_start_time", "id"],
+                condition=Q(state_type=StateType.SCHEDULED, state_name="Scheduled"),
+                name="ix_flow_run__late_due",
             ),
         ]
 

@@ -11,6 +11,7 @@ caller's transaction. Only what a `RunKind` says differs between flow runs and t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -42,6 +43,9 @@ class _RunReads:
         self.locked_run = PreparedInstances(
             kind.run_model, lambda key: runs.select_for_update().filter(pk=key)
         )
+        self.claimed_run = PreparedInstances(
+            kind.run_model, lambda key: runs.select_for_update(skip_locked=True).filter(pk=key)
+        )
         self.state = PreparedInstances(kind.state_model, lambda key: states.filter(pk=key))
 
 
@@ -55,8 +59,9 @@ def _run_reads(kind: RunKind) -> _RunReads:
     return reads
 
 
-def run_lock(kind: RunKind, run_id: UUID) -> Any:
-    """The run, locked, with its current state; None when there is no such run.
+def run_lock(kind: RunKind, run_id: UUID, *, skip_locked: bool = False) -> Any:
+    """The run, locked, with its current state; None when there is no such run (or, with
+    `skip_locked`, when another transaction holds its lock: SKIP LOCKED on PostgreSQL).
 
     Never join the state into the locking query: when PostgreSQL re-reads a row after
     waiting for its lock, only the locked row is refreshed, and a joined state would be the
@@ -64,7 +69,7 @@ def run_lock(kind: RunKind, run_id: UUID) -> Any:
     workers claiming one run all succeeded that way until the race tests caught it).
     """
     reads = _run_reads(kind)
-    run: Any = reads.locked_run.first(run_id)
+    run: Any = (reads.claimed_run if skip_locked else reads.locked_run).first(run_id)
     if run is not None:
         state_id = run.state_id
         run.state = reads.state.first(state_id) if state_id else None
@@ -96,10 +101,40 @@ def run_set_state(
         return run_orchestrate_locked(kind, run, state, force=force, call=call)
 
 
+def run_set_state_if(
+    kind: RunKind,
+    *,
+    run_id: UUID,
+    still: Callable[[Any], bool],
+    state: Callable[[Any], StateProposal],
+    force: bool,
+    policy: str | None = None,
+) -> SetStateOutcome | None:
+    """For sweeps over runs chosen earlier: in one transaction, lock the run unless someone
+    else holds it (SKIP LOCKED), and propose `state(run)` only if `still(run)` — the reason it
+    was chosen — holds for the run as it is now, under the lock. None when the run is gone,
+    busy, or no longer qualifies: nothing was proposed."""
+    with transaction.atomic():
+        run = run_lock(kind, run_id, skip_locked=True)
+        if run is None or not still(run):
+            return None
+        proposal = state(run)
+        return run_orchestrate_locked(
+            kind, run, proposal, force=force, call=OrchestrationCall(), policy=policy
+        )
+
+
 def run_orchestrate_locked(
-    kind: RunKind, run: Any, proposed: StateProposal, *, force: bool, call: OrchestrationCall
+    kind: RunKind,
+    run: Any,
+    proposed: StateProposal,
+    *,
+    force: bool,
+    call: OrchestrationCall,
+    policy: str | None = None,
 ) -> SetStateOutcome:
-    """Propose `proposed` for a run the caller has locked (or has just inserted)."""
+    """Propose `proposed` for a run the caller has locked (or has just inserted). `policy`
+    names another policy setting (`policies.POLICY_SETTINGS`) to use instead of the kind's."""
     now = timezone.now()
     proposal = proposed_state(
         proposed.type,
@@ -109,7 +144,8 @@ def run_orchestrate_locked(
         details=proposed.details,
         timestamp=unique_timestamp(kind, run, now),
     )
-    return _orchestrate(kind, run, proposal, force=force, call=call, now=now)
+    setting = policy or kind.policy_setting_for(force=force)
+    return _orchestrate(kind, run, proposal, policy=setting, call=call, now=now)
 
 
 def run_force_state(kind: RunKind, *, run_id: UUID, state: State) -> bool:
@@ -119,7 +155,8 @@ def run_force_state(kind: RunKind, *, run_id: UUID, state: State) -> bool:
     if run is None:
         return False
     proposal = dataclasses.replace(state, timestamp=unique_timestamp(kind, run, state.timestamp))
-    _orchestrate(kind, run, proposal, force=True, call=OrchestrationCall(), now=timezone.now())
+    setting = kind.policy_setting_for(force=True)
+    _orchestrate(kind, run, proposal, policy=setting, call=OrchestrationCall(), now=timezone.now())
     return True
 
 
@@ -128,7 +165,7 @@ def _orchestrate(
     run: Any,
     proposal: State,
     *,
-    force: bool,
+    policy: str,
     call: OrchestrationCall,
     now: datetime,
 ) -> SetStateOutcome:
@@ -145,7 +182,7 @@ def _orchestrate(
         flow_run=surroundings.flow_run,
         slots=surroundings.slots,
     )
-    result = orchestrate(context, policy_for(kind.policy_setting_for(force=force)))
+    result = orchestrate(context, policy_for(policy))
     _persist(kind, run, current, result)
     for effect in result.effects:
         _carry_out(effect)

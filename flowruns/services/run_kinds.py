@@ -16,7 +16,14 @@ from uuid import UUID
 
 from django.db import models
 
-from flowruns.models import Deployment, FlowRun, FlowRunState, TaskRun, TaskRunState
+from flowruns.models import (
+    Deployment,
+    DeploymentConcurrencyLease,
+    FlowRun,
+    FlowRunState,
+    TaskRun,
+    TaskRunState,
+)
 from orchestration.context import (
     DeploymentFacts,
     FlowRunFacts,
@@ -108,14 +115,17 @@ def _deployment_facts(run: FlowRun) -> DeploymentFacts | None:
     )
     if deployment is None:
         return DeploymentFacts(exists=False, concurrency_limit=None, collision_strategy="ENQUEUE")
+    cancel_new = deployment.collision_strategy == Deployment.CollisionStrategy.CANCEL_NEW
+    # Slots in use, read only by the late-run rule (EnforceDeploymentConcurrencyOnLate) for a
+    # full CANCEL_NEW limit; counting them (one indexed COUNT) is skipped for everything else.
+    active = None
+    if cancel_new and deployment.concurrency_limit is not None:
+        active = DeploymentConcurrencyLease.objects.filter(deployment_id=deployment.pk).count()
     return DeploymentFacts(
         exists=True,
         concurrency_limit=deployment.concurrency_limit,
-        collision_strategy=(
-            "CANCEL_NEW"
-            if deployment.collision_strategy == Deployment.CollisionStrategy.CANCEL_NEW
-            else "ENQUEUE"
-        ),
+        collision_strategy="CANCEL_NEW" if cancel_new else "ENQUEUE",
+        active_slots=active,
     )
 
 

@@ -17,7 +17,7 @@ from flowruns.models import DeploymentConcurrencyLease, ReapedLease
 from tests.factories import DeploymentFactory, FlowRunFactory
 from tests.flowruns.api.set_state.helpers import LEASE, deployment_run, read
 
-from .helpers import NEW_CLIENT, OLD_CLIENT, held, move, pending_run, renew
+from .lease_helpers import NEW_CLIENT, OLD_CLIENT, held, move, pending_run, renew
 
 pytestmark = pytest.mark.django_db
 

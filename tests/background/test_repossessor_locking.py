@@ -16,7 +16,7 @@ from background.sweeps.lease_reaper import leases_reap
 from flowruns.models import DeploymentConcurrencyLease
 from tests.factories import DeploymentFactory, FlowRunFactory
 
-from .helpers import renew
+from .lease_helpers import renew
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ import time_machine
 
 from background.sweeps.lease_reaper import leases_reap
 from flowruns.models import DeploymentConcurrencyLease
-from tests.background.helpers import GONE, NEW_CLIENT, move, pending_run, renew
+from tests.background.lease_helpers import GONE, NEW_CLIENT, move, pending_run, renew
 from tests.factories import DeploymentFactory
 from tests.flowruns.api.set_state.helpers import LEASE, deployment_run
 
