@@ -299,12 +299,16 @@ def _pss(entry: Path) -> int:
     return 0
 
 
-def ours_server(database: str, port: int, log: Path, workers: int | None) -> Server:
-    """`make serve`, as a user runs it (whatever the Makefile's serve target is today)."""
+def ours_server(
+    database: str, port: int, log: Path, workers: int | None, *, services: bool = False
+) -> Server:
+    """`make serve`, as a user runs it (whatever the Makefile's serve target is today), without
+    the background services unless asked, as Prefect runs with `--no-services`."""
     env = ours_env(database) | {
         "PORT": str(port),
         "GUNICORN_ACCESS_LOG": "/dev/null",  # as bench/README.md: no access log
         "LOG_LEVEL": "WARNING",
+        "SERVE_WITH_SERVICES": "true" if services else "false",
     }
     if workers:
         env["GUNICORN_WORKERS"] = str(workers)

@@ -60,6 +60,8 @@ class Server:
             "GUNICORN_WORKERS": str(workers),
             "GUNICORN_ACCESS_LOG": "/dev/null",
             "LOG_LEVEL": "WARNING",
+            # The API alone: a benchmark runs the background services itself when it wants them.
+            "SERVE_WITH_SERVICES": "false",
             **extra,
         }
         self.process: subprocess.Popen[bytes] | None = None
