@@ -66,7 +66,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--shapes", help="comma list of substrings of shape names (default all)")
     parser.add_argument("--ports", default="4410,4420", help="ours,Prefect")
     parser.add_argument("--workers", type=int, help="GUNICORN_WORKERS for ours (default: ours)")
-    parser.add_argument("--prefect-services", action="store_true", help="run both servers' background services")
+    parser.add_argument(
+        "--prefect-services", action="store_true", help="run both servers' background services"
+    )
     parser.add_argument("--no-sql", action="store_true", help="skip the psycopg comparison")
     parser.add_argument("--json", help="default bench/results/compare-<date>-<size>.json")
     args = parser.parse_args(argv)
