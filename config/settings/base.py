@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "flowruns.apps.FlowRunsConfig",
     "logs_app.apps.LogsConfig",
     "events.apps.EventsConfig",
+    "concurrency.apps.ConcurrencyConfig",
     "background.apps.BackgroundConfig",
 ]
 
