@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from concurrency.models import ConcurrencyLimitV2
+from config.prefect_settings import parse_seconds, setting_read
 
 TAG_PREFIX = "tag:"
-TAG_MAX_WAIT = 10.0  # PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS
-MAX_WAIT = 30.0  # PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS
+TAG_MAX_WAIT = "PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS"
+MAX_WAIT = "PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS"
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,10 @@ class Decayed:
 
 
 def max_wait(limit: ConcurrencyLimitV2) -> float:
-    return TAG_MAX_WAIT if limit.name.startswith(TAG_PREFIX) else MAX_WAIT
+    """The longest a refused caller is told to wait on a limit without decay (seconds)."""
+    if limit.name.startswith(TAG_PREFIX):
+        return setting_read(TAG_MAX_WAIT, timedelta(seconds=10), parse_seconds).total_seconds()
+    return setting_read(MAX_WAIT, timedelta(seconds=30), parse_seconds).total_seconds()
 
 
 def slots_decayed(limit: ConcurrencyLimitV2, now: datetime) -> Decayed:

@@ -161,3 +161,14 @@ def test_a_holder_with_an_unknown_type_is_a_422(api):
     holder = {"type": "robot", "id": str(uuid.uuid4())}
 
     assert acquire(api, ["db"], holder=holder).status_code == 422
+
+
+def test_retry_after_of_a_full_tag_limit_is_capped_by_the_tag_wait_setting(api, settings):
+    settings.PREFECT_SERVER_TASKS_TAG_CONCURRENCY_SLOT_WAIT_SECONDS = "1"
+    create(api, "tag:etl", 1)
+    acquire(api, ["tag:etl"])
+
+    response = acquire(api, ["tag:etl"])
+
+    # min(min(avg 2.0, 1) x 1, 1) = 1 s, jittered to [0.75, 1.3]
+    assert 0.75 <= float(response["Retry-After"]) <= 1.3
