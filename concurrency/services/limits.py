@@ -21,7 +21,10 @@ FOREVER = timedelta(days=365 * 100)  # leases of the v1 routes: never renewed, n
 
 
 def limit_create(**fields: Any) -> ConcurrencyLimitV2:
-    return ConcurrencyLimitV2.objects.create(**fields)
+    """A duplicate name raises IntegrityError (the API's 409) and leaves the caller's
+    transaction usable."""
+    with transaction.atomic():
+        return ConcurrencyLimitV2.objects.create(**fields)
 
 
 def limit_update(row: ConcurrencyLimitV2, /, **fields: Any) -> None:
