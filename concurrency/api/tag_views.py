@@ -51,7 +51,7 @@ def _by_id(limit_id: UUID) -> ConcurrencyLimitV2:
 
 
 @extend_schema(tags=["concurrency_limits (tags)"])
-class TagLimitViewSet(PrefectViewSet):
+class TagConcurrencyLimitViewSet(PrefectViewSet):
     @extend_schema(
         request=s.TagLimitCreate,
         responses=r.answers({200: s.TagLimitOut, 201: s.TagLimitOut}, 422),

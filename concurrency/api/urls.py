@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from .tag_views import TagLimitViewSet
-from .views import GlobalLimitViewSet
+from .tag_views import TagConcurrencyLimitViewSet
+from .views import ConcurrencyLimitViewSet
 
-limits = GlobalLimitViewSet.as_view
-tags = TagLimitViewSet.as_view
+limits = ConcurrencyLimitViewSet.as_view
+tags = TagConcurrencyLimitViewSet.as_view
 
 V2 = "v2/concurrency_limits"
 V1 = "concurrency_limits"

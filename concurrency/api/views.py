@@ -63,7 +63,7 @@ def refused(acquisition: Acquisition) -> Response:
 
 
 @extend_schema(tags=["concurrency_limits"])
-class GlobalLimitViewSet(PrefectViewSet):
+class ConcurrencyLimitViewSet(PrefectViewSet):
     @extend_schema(request=s.LimitCreate, responses=r.answers({201: s.LimitFullOut}, 409, 422))
     def create(self, request: Request) -> Response:
         body = model_body(request, s.LimitCreate)
