@@ -7,8 +7,8 @@ from typing import Any
 from django.utils import timezone
 
 from concurrency.models import ConcurrencyLimitV2
+from concurrency.selectors import tag_limit_holders
 from concurrency.services.decay import TAG_PREFIX, slots_decayed
-from concurrency.services.limits import tag_limit_holders
 from flowruns.api.wire.encoding import dt
 
 
@@ -45,12 +45,21 @@ def limit_minimal(limit: ConcurrencyLimitV2, name: str | None = None) -> dict[st
     return {"id": str(limit.id), "name": limit.name if name is None else name, "limit": limit.limit}
 
 
+def tag_limits(limits: list[ConcurrencyLimitV2]) -> list[dict[str, Any]]:
+    holders = tag_limit_holders(limits)
+    return [_tag_limit(limit, holders[limit.id]) for limit in limits]
+
+
 def tag_limit(limit: ConcurrencyLimitV2) -> dict[str, Any]:
+    return tag_limits([limit])[0]
+
+
+def _tag_limit(limit: ConcurrencyLimitV2, holders: list[str]) -> dict[str, Any]:
     return {
         "id": str(limit.id),
         "created": dt(limit.created),
         "updated": dt(limit.updated),
         "tag": limit.name.removeprefix(TAG_PREFIX),
         "concurrency_limit": limit.limit,
-        "active_slots": tag_limit_holders(limit),
+        "active_slots": holders,
     }

@@ -29,7 +29,7 @@ from flowruns.api.wire.views import PrefectViewSet
 from flowruns.filters.limits import check_limit
 
 from . import schemas as s
-from .render import limit_minimal, tag_limit
+from .render import limit_minimal, tag_limit, tag_limits
 
 NOT_FOUND = "Concurrency limit not found"
 ZERO = 'The concurrency limit on tag "{tag}" is 0 and will deadlock if the task tries to run again.'
@@ -75,7 +75,7 @@ class TagConcurrencyLimitViewSet(PrefectViewSet):
         body = field_body(request, s.PageBody)
         limit = check_limit(body.limit)
         rows = ConcurrencyLimitV2.objects.filter(name__startswith=TAG_PREFIX).order_by("name")
-        return Response([tag_limit(row) for row in rows[body.offset : body.offset + limit]])
+        return Response(tag_limits(list(rows[body.offset : body.offset + limit])))
 
     @extend_schema(request=s.TagResetBody, responses=r.answers({200: None}, 404, 422))
     def reset(self, request: Request, tag: str) -> Response:

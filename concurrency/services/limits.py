@@ -82,14 +82,6 @@ def tag_limit_delete(limit: ConcurrencyLimitV2) -> None:
         limit.delete()
 
 
-def tag_limit_holders(limit: ConcurrencyLimitV2) -> list[str]:
-    """Task runs holding an unexpired lease on the limit (v1 `active_slots`)."""
-    rows = ConcurrencyLease.objects.filter(
-        limits=limit, holder_type="task_run", expires_at__gt=timezone.now()
-    ).order_by("created", "id")
-    return [str(holder) for holder in rows.values_list("holder_id", flat=True)]
-
-
 def task_run_leases_release(limits: list[ConcurrencyLimitV2], task_run_id: UUID) -> None:
     """v1 decrement: release the task run's leases on these limits."""
     with transaction.atomic():

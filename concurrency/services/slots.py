@@ -74,7 +74,10 @@ def lease_insert(
         holder_type=request.holder_type,
         holder_id=request.holder_id,
     )
-    lease.limits.set(list(limits))
+    link = ConcurrencyLease.limits.through
+    link.objects.bulk_create(
+        [link(concurrencylease_id=lease.id, concurrencylimitv2_id=limit.id) for limit in limits]
+    )
     return lease
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from concurrency.models import ConcurrencyLease, ConcurrencyLimitV2
 
@@ -118,3 +120,24 @@ def test_legacy_increment_on_a_zero_limit_warns_of_a_deadlock(api):
 
     assert response.status_code == 423
     assert "is 0 and will deadlock" in response.json()["detail"]
+
+
+def test_filter_lists_each_limits_holders_in_a_fixed_number_of_queries(api):
+    def listed():
+        with CaptureQueriesContext(connection) as queries:
+            rows = post(api, f"{V1}/filter", {}).json()
+        return rows, len(queries)
+
+    create_tag(api, "t0", 2)
+    holder = str(uuid.uuid4())
+    acquire(api, ["tag:t0"], holder={"type": "task_run", "id": holder})
+    _, one_limit = listed()
+    for index in range(1, 5):
+        create_tag(api, f"t{index}", 2)
+        acquire(api, [f"tag:t{index}"])
+
+    rows, five_limits = listed()
+
+    assert five_limits == one_limit
+    assert rows[0]["active_slots"] == [holder]
+    assert all(len(row["active_slots"]) == 1 for row in rows)
