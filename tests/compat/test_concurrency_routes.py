@@ -108,3 +108,25 @@ def test_concurrency_routes_are_documented(rest):
         "/concurrency_limits/tag/{tag}/reset",
     ):
         assert f"/api{route}" in paths, route
+
+
+def test_the_cli_manages_a_global_limit(prefect, rest, nonce):
+    name = f"gcl-{nonce}"
+
+    created = prefect.prefect(
+        "gcl", "create", name, "--limit", "3", "--slot-decay-per-second", "0.5"
+    )
+    updated = prefect.prefect("gcl", "update", name, "--limit", "4")
+    disabled = prefect.prefect("gcl", "disable", name)
+    listed = prefect.prefect("gcl", "ls")
+    inspected = prefect.prefect("gcl", "inspect", name)
+
+    for done in (created, updated, disabled, listed, inspected):
+        assert done.returncode == 0, done.describe()
+    row = rest.get(f"{V2}/{name}")
+    assert (row["limit"], row["active"], row["slot_decay_per_second"]) == (4, False, 0.5)
+    assert name in listed.stdout
+    assert name in inspected.stdout
+    deleted = prefect.prefect("gcl", "delete", name)
+    assert deleted.returncode == 0, deleted.describe()
+    assert rest.call("GET", f"{V2}/{name}").status == 404

@@ -172,3 +172,23 @@ def test_retry_after_of_a_full_tag_limit_is_capped_by_the_tag_wait_setting(api, 
 
     # min(min(avg 2.0, 1) x 1, 1) = 1 s, jittered to [0.75, 1.3]
     assert 0.75 <= float(response["Retry-After"]) <= 1.3
+
+
+def test_a_release_with_its_occupancy_moves_the_average_occupancy(api):
+    create(api, "db", 1, active_slots=1)
+    body = {"names": ["db"], "slots": 1, "occupancy_seconds": 4}
+
+    post(api, f"{V2}/decrement", body)
+
+    # a moving average over 2 x limit releases: 2.0 + 4 / 2 - 2.0 / 2
+    assert ConcurrencyLimitV2.objects.get(name="db").avg_slot_occupancy_seconds == 3.0
+
+
+def test_releasing_a_lease_counts_its_age_as_the_occupancy(api, clock):
+    create(api, "db", 1)
+    lease_id = acquire(api, ["db"]).json()["lease_id"]
+    clock.move_to(START + timedelta(seconds=10))
+
+    release(api, lease_id)
+
+    assert ConcurrencyLimitV2.objects.get(name="db").avg_slot_occupancy_seconds == 6.0
