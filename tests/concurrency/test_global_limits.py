@@ -125,3 +125,26 @@ def test_delete_answers_204_then_the_limit_is_gone(api):
     assert api.delete(f"{V2}/{created['id']}").status_code == 204
     assert api.delete(f"{V2}/db").status_code == 404
     assert api.get(f"{V2}/db").status_code == 404
+
+
+def test_renaming_onto_an_existing_name_is_a_409(api):
+    create(api, "a")
+    create(api, "b")
+
+    response = api.patch(f"{V2}/b", {"name": "a"}, format="json")
+
+    assert response.status_code == 409
+    assert read(api, "b")["name"] == "b"
+
+
+def test_deleting_a_limit_leaves_its_leases_whose_release_then_gives_nothing_back(api):
+    create(api, "gone", 2)
+    create(api, "kept", 2)
+    body = {"names": ["gone", "kept"], "slots": 1, "lease_duration": 60}
+    lease_id = post(api, f"{V2}/increment-with-lease", body).json()["lease_id"]
+    api.delete(f"{V2}/gone")
+
+    released = post(api, f"{V2}/decrement-with-lease", {"lease_id": lease_id})
+
+    assert released.status_code == 204
+    assert read(api, "kept")["active_slots"] == 0
