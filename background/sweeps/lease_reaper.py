@@ -1,5 +1,6 @@
 """The lease reaper (Prefect's "repossessor", spec/services.md §5): deletes lapsed
-deployment-concurrency leases, which gives their slots back for good.
+deployment-concurrency leases, which gives their slots back for good, and lapsed leases of
+global and tag limits (`concurrency.services.reaping`), which frees their slots.
 
 A lease lapses when its client stops renewing it (the process died, the machine went away).
 From `expires_at` on it already holds no slot (`flowruns.services.concurrency`); deleting the
@@ -27,6 +28,7 @@ from django.db import DatabaseError, transaction
 
 from background.conf import settings_cache
 from background.sweep import SweepResult
+from concurrency.services.reaping import lapsed_page, lapsed_release, reaped_forget
 from config.prefect_settings import parse_bool, parse_seconds, setting_read
 from flowruns.models import Deployment, DeploymentConcurrencyLease, ReapedLease
 
@@ -119,9 +121,36 @@ def _forget_reaped(now: datetime) -> None:
     ReapedLease.objects.filter(pk__in=old).delete()
 
 
+def _global_leases_reap(now: datetime, result: SweepResult) -> None:
+    """Lapsed leases of global and tag limits (`concurrency` app): their slots come back."""
+    reaped_forget(now)
+    for _ in range(BATCHES_PER_PASS):
+        page = lapsed_page(now)
+        if not page:
+            return
+        result.examined += len(page)
+        try:
+            released = set(lapsed_release(page, now))
+        except DatabaseError:
+            logger.exception("lease reaper: a page of %d limit leases failed", len(page))
+            result.failed += len(page)
+            return
+        result.changed += len(released)
+        for lease in page:
+            if lease.id in released:
+                result.note(
+                    f"lease {lease.id} on concurrency limits lapsed at "
+                    f"{lease.expires_at.isoformat()}: {lease.slots} slot(s) freed"
+                )
+        if len(released) < len(page) or len(page) < BATCH_SIZE:
+            return  # the rest are locked (renewed or released right now): next pass
+
+
 def leases_reap(now: datetime) -> SweepResult:
-    """One bounded pass: up to BATCHES_PER_PASS pages of lapsed leases."""
+    """One bounded pass: up to BATCHES_PER_PASS pages of lapsed deployment leases, then as
+    many of lapsed global-limit leases."""
     result = SweepResult()
+    _global_leases_reap(now, result)
     _forget_reaped(now)
     after: _Lapsed | None = None
     for _ in range(BATCHES_PER_PASS):

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "logs_app.apps.LogsConfig",
     "events.apps.EventsConfig",
     "variables.apps.VariablesConfig",
+    "concurrency.apps.ConcurrencyConfig",
     "background.apps.BackgroundConfig",
 ]
 

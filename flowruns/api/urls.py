@@ -71,7 +71,7 @@ urlpatterns = [
     path("flow_run_states/<puuid:id>", states({"get": "retrieve"})),
     path("", include("flowruns.api.task_run_urls")),
     path("", include("logs_app.api.urls")),
-    path("", include("flowruns.api.concurrency_urls")),
+    path("", include("concurrency.api.urls")),
     # OpenAPI
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

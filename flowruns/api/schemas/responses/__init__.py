@@ -8,7 +8,6 @@ in them live in the modules of this package.
 
 from __future__ import annotations
 
-from .concurrency import LeaseOut, MinimalLimitOutList
 from .errors import ExceptionMessage, answers
 from .flow_runs import (
     BulkDeleteResponse,
@@ -40,8 +39,6 @@ __all__ = [
     "FlowRunResponses",
     "GraphOut",
     "HistoryResponse",
-    "LeaseOut",
-    "MinimalLimitOutList",
     "OrchestrationResultOut",
     "StateOut",
     "StateOutList",
