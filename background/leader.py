@@ -26,6 +26,8 @@ import psycopg
 from django.db import connections
 from django.db.backends.sqlite3.creation import DatabaseCreation as SqliteCreation
 
+from flowruns.outages import first_line
+
 logger = logging.getLogger(__name__)
 
 # b"pfsvcldr" as a big-endian signed 64-bit integer: fixed, and unlikely to collide with another
@@ -65,7 +67,7 @@ class PostgresLeadership:
             try_lock = "SELECT pg_try_advisory_lock(%s)"
             row = self._conn.execute(try_lock, [LEADER_LOCK_KEY]).fetchone()
         except psycopg.Error as error:
-            logger.warning("Could not try the services lock: %s", error)
+            logger.warning("Could not try the services lock: %s", first_line(error))
             self._close()
             return False
         self._holding = bool(row and row[0])
@@ -77,7 +79,7 @@ class PostgresLeadership:
         try:
             self._conn.execute("SELECT 1")
         except psycopg.Error as error:
-            logger.error("Lost the services lock's database connection: %s", error)
+            logger.error("Lost the services lock's database connection: %s", first_line(error))
             self._close()
             return False
         return True

@@ -13,6 +13,9 @@ SLASHLESS_ALIASES = {
     "/api/logs",
     "/api/task_runs",
     "/api/task_run_states",
+    "/api/variables",
+    "/api/concurrency_limits",
+    "/api/v2/concurrency_limits",
 }
 
 
