@@ -108,10 +108,16 @@ def test_pause_that_times_out_fails_the_run(flows, rest):
 
     server = rest.flow_run(run["flow_run_id"])
     assert server["state_type"] == "FAILED"
-    assert server["state"]["message"] == "The flow was failed and never resumed."
-    assert [s["type"] for s in rest.states(run["flow_run_id"])] == [
-        "PENDING",
-        "RUNNING",
-        "PAUSED",
-        "FAILED",
-    ]
+    # The live server runs the background services, so the pause-expirations sweep (every 5 s)
+    # and the client (after its 2 s timeout) race to fail the run; every outcome is a failure
+    # that says why: the sweep's message, R12's answer to the client's FAILED, or the client's
+    # own exception once the sweep has failed the run first.
+    assert server["state"]["message"] in {
+        "The flow was failed and never resumed.",
+        "The flow was paused and never resumed.",
+        "Flow run encountered an exception: FlowPauseTimeout: "
+        "Flow run was paused and never resumed.",
+    }
+    types = [s["type"] for s in rest.states(run["flow_run_id"])]
+    assert types[:4] == ["PENDING", "RUNNING", "PAUSED", "FAILED"]
+    assert set(types[4:]) <= {"FAILED"}
