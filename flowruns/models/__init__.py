@@ -4,7 +4,12 @@
 from orchestration.states import StateType
 
 from .base import STATE_TYPE_CHOICES
-from .deployment import Deployment, DeploymentConcurrencyLease, ReapedLease
+from .deployment import (
+    Deployment,
+    DeploymentConcurrencyLease,
+    DeploymentSchedule,
+    ReapedLease,
+)
 from .flow import Flow
 from .flow_run import FlowRun, FlowRunState
 from .inputs import FlowRunInput
@@ -15,12 +20,13 @@ from .run_counters import (
     FlowRunTagCount,
 )
 from .task_run import TaskRun, TaskRunState
-from .work_pool import WorkPool, WorkQueue
+from .work_pool import Worker, WorkPool, WorkQueue, WorkStatus
 
 __all__ = [
     "STATE_TYPE_CHOICES",
     "Deployment",
     "DeploymentConcurrencyLease",
+    "DeploymentSchedule",
     "Flow",
     "FlowRun",
     "FlowRunCount",
@@ -35,4 +41,6 @@ __all__ = [
     "TaskRunState",
     "WorkPool",
     "WorkQueue",
+    "WorkStatus",
+    "Worker",
 ]

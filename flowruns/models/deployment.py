@@ -8,11 +8,15 @@ from .work_pool import WorkQueue
 
 
 class Deployment(TimestampedModel):
-    """Only what filters, responses and deployment concurrency need (no CRUD API yet)."""
+    """A flow's deployment (spec/deployments.md §1): what a worker or `flow.serve()` runs."""
 
     class CollisionStrategy(models.TextChoices):
         ENQUEUE = "ENQUEUE"
         CANCEL_NEW = "CANCEL_NEW"
+
+    class Status(models.TextChoices):
+        READY = "READY"
+        NOT_READY = "NOT_READY"
 
     name = models.TextField()
     flow = models.ForeignKey(Flow, on_delete=models.CASCADE, related_name="deployments")
@@ -29,6 +33,22 @@ class Deployment(TimestampedModel):
     collision_strategy = models.CharField(
         max_length=16, choices=CollisionStrategy.choices, default=CollisionStrategy.ENQUEUE
     )
+    # Null when the client sent no concurrency_options (the wire shows null then).
+    concurrency_options = models.JSONField(null=True, blank=True)
+    description = models.TextField(null=True, blank=True)
+    path = models.TextField(null=True, blank=True)
+    entrypoint = models.TextField(null=True, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    parameter_openapi_schema = models.JSONField(null=True, blank=True, default=dict)
+    enforce_parameter_schema = models.BooleanField(default=True)
+    pull_steps = models.JSONField(null=True, blank=True, default=list)
+    storage_document_id = models.UUIDField(null=True, blank=True)
+    infrastructure_document_id = models.UUIDField(null=True, blank=True)
+    created_by = models.JSONField(null=True, blank=True)
+    updated_by = models.JSONField(null=True, blank=True)
+    # Written by polls without touching `updated` (spec/deployments.md §13).
+    last_polled = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_READY)
 
     class Meta:
         db_table = "deployment"
@@ -38,6 +58,33 @@ class Deployment(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeploymentSchedule(TimestampedModel):
+    """One schedule of a deployment (spec/deployments.md §1, §12): `schedule` is one of the
+    interval, cron or rrule shapes. Listed newest-`updated` first."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="schedules")
+    schedule = models.JSONField()
+    active = models.BooleanField(default=True)
+    max_scheduled_runs = models.IntegerField(null=True, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    slug = models.TextField(null=True, blank=True)
+
+    class Meta:
+        db_table = "deployment_schedule"
+        constraints = [
+            # NULL slugs never collide (a plain UNIQUE treats NULLs as distinct on both backends).
+            models.UniqueConstraint(
+                fields=["deployment", "slug"], name="uq_deployment_schedule__deployment_slug"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["deployment", "-updated"], name="ix_dep_schedule__dep_updated")
+        ]
+
+    def __str__(self) -> str:
+        return f"schedule {self.id} of deployment {self.deployment_id}"
 
 
 class DeploymentConcurrencyLease(models.Model):
