@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "events.apps.EventsConfig",
     "variables.apps.VariablesConfig",
     "concurrency.apps.ConcurrencyConfig",
+    "deployments.apps.DeploymentsConfig",
     "background.apps.BackgroundConfig",
 ]
 
