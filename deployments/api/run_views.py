@@ -51,7 +51,7 @@ def _run_request(body: s.DeploymentFlowRunCreate) -> RunRequest:
             "idempotency_key",
             "parent_task_run_id",
             "infrastructure_document_id",
-        }  # fmt: skip
+        }
     )
     fields["empirical_policy"] = body.empirical_policy.stored()
     return RunRequest(

@@ -68,7 +68,7 @@ def schedules_apply_targeted(*, deployment: Deployment, schedules: list[dict[str
             raise DetailError(
                 422, f"Multiple schedules have 'replaces' targeting the same slug: {slug}"
             )
-    for body, target in zip(schedules, targets, strict=True):
+    for body in schedules:
         new_slug = body.get("slug")
         if (
             body.get("replaces")
