@@ -23,6 +23,6 @@ def deployment_lock(deployment_id: UUID) -> None:
     """Take the deployment's write lock until the end of the current transaction."""
     if connection.vendor != "postgresql":
         return
-    object_id = int.from_bytes(deployment_id.bytes[:4], "big", signed=True)
+    object_id = int.from_bytes(UUID(str(deployment_id)).bytes[:4], "big", signed=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, object_id])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -96,7 +97,8 @@ def test_schedule_patch_rebuilds_future_runs(create: Any, api: APIClient) -> Non
     runs = _auto_runs(data["id"])
     assert len(runs) == 3
     gaps = {
-        b.next_scheduled_start_time - a.next_scheduled_start_time for a, b in zip(runs, runs[1:])
+        b.next_scheduled_start_time - a.next_scheduled_start_time
+        for a, b in itertools.pairwise(runs)
     }
     assert gaps == {timedelta(hours=2)}
 
