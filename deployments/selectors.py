@@ -106,7 +106,7 @@ def _short(deployment_id: UUID, now: datetime, min_runs: int, min_time_end: date
     last: dict[str, datetime] = {}
     for created_by, when in runs:
         key = (created_by or {}).get("id")
-        if key in counts:
+        if key in counts and when is not None:
             counts[key] += 1
             last[key] = max(last.get(key, when), when)
     return any(counts[s] < min_runs or last[s] < min_time_end for s in schedule_ids)

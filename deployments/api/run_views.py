@@ -40,8 +40,8 @@ _WHEN: TypeAdapter[datetime | None] = TypeAdapter(datetime | None)
 
 
 def _run_request(body: s.DeploymentFlowRunCreate) -> RunRequest:
-    state = body.state or StateCreate(
-        type=StateType.SCHEDULED, state_details={"scheduled_time": timezone.now()}
+    state = body.state or StateCreate.model_validate(
+        {"type": StateType.SCHEDULED, "state_details": {"scheduled_time": timezone.now()}}
     )
     fields = body.model_dump(
         include={
@@ -120,8 +120,8 @@ class DeploymentRunViewSet(PrefectViewSet):
                     )
                 results.append({"flow_run_id": str(run.id), "status": "CREATED", "error": None})
             except ParametersInvalid as exc:
-                error = f"Parameter validation failed: {exc.reason}"
-                results.append({"flow_run_id": None, "status": "FAILED", "error": error})
+                reason = f"Parameter validation failed: {exc.reason}"
+                results.append({"flow_run_id": None, "status": "FAILED", "error": reason})
             except DetailError as exc:
                 results.append({"flow_run_id": None, "status": "FAILED", "error": exc.detail})
         return Response({"results": results})
