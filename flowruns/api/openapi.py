@@ -16,6 +16,7 @@ SLASHLESS_ALIASES = {
     "/api/variables",
     "/api/concurrency_limits",
     "/api/v2/concurrency_limits",
+    "/api/deployments",
 }
 
 
