@@ -106,7 +106,7 @@ def run_deployments_now(
 
 @admin.register(Deployment)
 class DeploymentAdmin(ReadOnlyAdmin):
-    inlines = (ScheduleInline, LeaseInline)
+    inlines = (LeaseInline, ScheduleInline)
     actions = (pause_deployments, resume_deployments, run_deployments_now)
     list_display = (
         "name",
