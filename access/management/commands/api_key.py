@@ -19,11 +19,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from config.cli import DefaultsHelpFormatter, OperatorCommand, add_no_input_argument, confirmed
 from access.actors import acting_as, command_actor
 from access.levels import Level, level_of
 from access.models import APIKey
 from access.services import api_key_create, api_key_revoke, user_grant_level
+from config.cli import DefaultsHelpFormatter, OperatorCommand, add_no_input_argument, confirmed
 
 LEVELS = {level.label: level for level in Level if level is not Level.NONE}
 
