@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.gzip.FastGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "config.slashes.CommonMiddleware",  # APPEND_SLASH, never under /api
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "access.middleware.ApiAccessMiddleware",
@@ -95,8 +95,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-# Prefect's paths are exact: never redirect (a 301 turns a client's POST into a GET).
-APPEND_SLASH = False
+# `/admin` -> `/admin/`; Prefect's paths under /api are exact and never redirect (a 301 turns
+# a client's POST into a GET): config.slashes.CommonMiddleware leaves them alone.
+APPEND_SLASH = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
