@@ -41,9 +41,10 @@ class Command(OperatorCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        formatter = {"formatter_class": DefaultsHelpFormatter}
         create = actions.add_parser(
-            "create", help="create a key for a user; prints it once", **formatter
+            "create",
+            help="create a key for a user; prints it once",
+            formatter_class=DefaultsHelpFormatter,
         )
         create.add_argument("--user", required=True, help="username the key acts as")
         create.add_argument(
@@ -60,12 +61,16 @@ class Command(OperatorCommand):
             "default: none added)",
         )
         revoke = actions.add_parser(
-            "revoke", help="revoke keys for good, by prefix (asks first)", **formatter
+            "revoke",
+            help="revoke keys for good, by prefix (asks first)",
+            formatter_class=DefaultsHelpFormatter,
         )
         revoke.add_argument("prefixes", nargs="+", metavar="PREFIX")
         add_no_input_argument(revoke)
         listing = actions.add_parser(
-            "list", help="list keys (never the keys themselves)", **formatter
+            "list",
+            help="list keys (never the keys themselves)",
+            formatter_class=DefaultsHelpFormatter,
         )
         listing.add_argument("--user", help="only this user's keys")
 
