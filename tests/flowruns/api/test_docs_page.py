@@ -81,3 +81,14 @@ def test_a_class_docstring_never_becomes_a_description(client: Client) -> None:
 )
 def test_the_check_catches_internal_text(internal: str) -> None:
     assert INTERNAL.search(internal)
+
+
+def test_every_operation_says_what_it_does(client: Client) -> None:
+    schema = client.get("/api/schema/?format=json").json()
+    silent = [
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if not (operation.get("summary") or operation.get("description"))
+    ]
+    assert not silent, silent
