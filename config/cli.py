@@ -77,7 +77,11 @@ def confirmed(command: BaseCommand, options: dict[str, Any], *, question: str) -
         )
     command.stdout.write(f"{question}\nType 'yes' to continue, or 'no' to cancel: ", ending="")
     command.stdout.flush()
-    answer = sys.stdin.readline()
+    try:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:  # Ctrl-C at the question: a cancel, not a traceback
+        answer = ""
+        command.stdout.write("")
     if answer.strip().lower() == "yes":
         return True
     command.stdout.write("Cancelled; nothing was changed.")

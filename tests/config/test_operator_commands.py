@@ -328,3 +328,16 @@ def test_seed_help_names_the_shape_defaults():
     (_, text), *_ = helps("seed_flow_runs")
     for phrase in ("(default 20)", "(default 3)", "(default: 1000)", "(default: 10000)"):
         assert phrase in text
+
+
+class _Interrupted(Terminal):
+    def readline(self, size: int | None = -1) -> str:  # type: ignore[override]
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_at_the_question_cancels(monkeypatch):
+    ended_run()
+    monkeypatch.setattr("sys.stdin", _Interrupted())
+    out = command("delete_flow_runs", "--all")
+    assert out.endswith("Cancelled; nothing was changed.\n")
+    assert FlowRun.objects.count() == 1

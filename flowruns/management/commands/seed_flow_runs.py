@@ -52,8 +52,9 @@ class Command(OperatorCommand):
         parser.add_argument(
             "--keep-indexes",
             action="store_true",
-            help="PostgreSQL: insert through the indexes instead of dropping and rebuilding "
-            "them (the default, only allowed on an empty database or with --truncate)",
+            help="PostgreSQL: insert through the indexes. Without it they are dropped and "
+            "rebuilt after the load, which is refused on a database already holding runs "
+            "unless --truncate",
         )
         parser.add_argument(
             "--seed",
