@@ -45,3 +45,15 @@ def test_the_printed_view_at_link_redirects_to_the_runs_admin_page(prefect, comp
     # prefect.runtime.flow_run.ui_url uses another path for the same page.
     status, location = visit(done.result["runtime_ui_url"])
     assert (status, location) == (302, f"/admin/flowruns/flowrun/{run_id}/change/")
+
+
+def test_the_docs_page_of_the_live_server_loads_its_files_from_itself(compat_server):
+    """Production settings after `collectstatic` (hashed names): /api/docs/ names only this
+    server's files, and each one is served."""
+    with urllib.request.urlopen(f"{compat_server.url}/api/docs/", timeout=10) as response:
+        html = response.read().decode()
+    sources = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
+    assert any("swagger-ui-bundle" in url for url in sources), html
+    for url in sources:
+        assert url.startswith("/"), url
+        assert visit(compat_server.url + url)[0] == 200, url
