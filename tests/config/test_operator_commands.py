@@ -121,13 +121,14 @@ def test_delete_flow_runs_unknown_flow_says_so_and_changes_nothing(monkeypatch):
 def test_delete_flow_runs_unknown_deployment_says_so_and_changes_nothing(monkeypatch, value):
     flow = FlowFactory.create(name="etl")
     DeploymentFactory.create(flow=FlowFactory.create(name="other"), name="nightly")
+    at_terminal(monkeypatch, "yes\n")
     ended_run("", deployment_id=DeploymentFactory.create(flow=flow, name="hourly").pk)
     if value == "nightly":  # exists (under another flow): a valid selector
-        out = command("delete_flow_runs", "--deployment", value, interactive=False)
+        out = command("delete_flow_runs", "--deployment", value)
         assert "No flow runs match; nothing deleted." in out
     else:
         with pytest.raises(CommandError, match=f"--deployment '{value}': no such deployment"):
-            command("delete_flow_runs", "--deployment", value, interactive=False)
+            command("delete_flow_runs", "--deployment", value)
     assert FlowRun.objects.count() == 1
 
 
@@ -137,6 +138,9 @@ def test_delete_flow_runs_matching_nothing_says_so_without_asking(monkeypatch):
     out = command("delete_flow_runs", "--older-than", "30d")
     assert out.strip() == "No flow runs match; nothing deleted."
     assert FlowRun.objects.count() == 1
+    # With --no-input nothing is counted ahead (cron pays nothing extra): the summary says 0.
+    out = command("delete_flow_runs", "--older-than", "30d", "--no-input")
+    assert "Deleted 0 flow runs in 0 batches" in out
 
 
 # --- delete_logs --------------------------------------------------------------------------

@@ -86,9 +86,10 @@ class Command(OperatorCommand):
         if options["dry_run"]:
             self._dry_run(plan)
             return
-        question = self._question(plan)
-        if question is not None and not confirmed(self, options, question=question):
-            return
+        if options["interactive"]:  # previewed only to ask: --no-input (cron) skips both
+            question = self._question(plan)
+            if question is not None and not confirmed(self, options, question=question):
+                return
         try:
             result = events_apply_retention(plan, batch_size=batch_size)
         except OperationalError as error:

@@ -112,16 +112,7 @@ class Command(OperatorCommand):
             self.stdout.write(f"  {state_type:<12} {n:>10,}")
 
     def _delete(self, where: Q, options: dict[str, Any]) -> None:
-        by_type = flow_runs_count_by_state_type(where)
-        total = sum(by_type.values())
-        if not total:
-            self.stdout.write("No flow runs match; nothing deleted.")
-            return
-        question = (
-            f"This will delete {total:,} flow runs ({_counts(by_type)}) with their states, "
-            "inputs, task runs and logs."
-        )
-        if not confirmed(self, options, question=question):
+        if options["interactive"] and not self._confirmed(where, options):
             return
         with acting_as(command_actor("delete_flow_runs")):  # named in the deletion log
             summary = delete_with_progress(
@@ -136,3 +127,16 @@ class Command(OperatorCommand):
             )
         detail = f": {_counts(summary.by_state_type)}" if summary.deleted else ""
         self.stdout.write(self.style.SUCCESS(f"{summary_line(summary, 'flow runs')}{detail}."))
+
+    def _confirmed(self, where: Q, options: dict[str, Any]) -> bool:
+        """Counted first (not with --no-input: cron pays nothing extra), then asked."""
+        by_type = flow_runs_count_by_state_type(where)
+        total = sum(by_type.values())
+        if not total:
+            self.stdout.write("No flow runs match; nothing deleted.")
+            return False
+        question = (
+            f"This will delete {total:,} flow runs ({_counts(by_type)}) with their states, "
+            "inputs, task runs and logs."
+        )
+        return confirmed(self, options, question=question)

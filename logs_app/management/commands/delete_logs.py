@@ -80,13 +80,7 @@ class Command(OperatorCommand):
             self.stdout.write(f"  {level_name(number):<10} {n:>12,}")
 
     def _delete(self, where: Q, options: dict[str, Any]) -> None:
-        by_level = logs_count_by_level(where)
-        total = sum(by_level.values())
-        if not total:
-            self.stdout.write("No logs match; nothing deleted.")
-            return
-        question = f"This will delete {total:,} logs ({_by_level(by_level)})."
-        if not confirmed(self, options, question=question):
+        if options["interactive"] and not self._confirmed(where, options):
             return
         summary = delete_with_progress(
             self,
@@ -97,3 +91,14 @@ class Command(OperatorCommand):
             delete=partial(logs_delete_matching, where=where, batch_size=options["batch_size"]),
         )
         self.stdout.write(self.style.SUCCESS(f"{summary_line(summary, 'logs')}."))
+
+    def _confirmed(self, where: Q, options: dict[str, Any]) -> bool:
+        """Counted first (not with --no-input: cron pays nothing extra), then asked."""
+        by_level = logs_count_by_level(where)
+        total = sum(by_level.values())
+        if not total:
+            self.stdout.write("No logs match; nothing deleted.")
+            return False
+        return confirmed(
+            self, options, question=f"This will delete {total:,} logs ({_by_level(by_level)})."
+        )
