@@ -122,6 +122,7 @@ def prepare_ours(database: str, *, source: str | None, runs: int, anchor: str | 
         "--profile",
         "reference",
         "--truncate",
+        "--no-input",  # a script: --truncate would otherwise ask
         "--runs",
         str(runs),
         "--seed",

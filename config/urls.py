@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
 from django.views import defaults
 
+from config.slashes import is_api_path
 from flowruns.api.wire.unavailable import response_for
 
 urlpatterns = [
@@ -13,11 +14,12 @@ urlpatterns = [
     path("api/", include("variables.api.urls")),
     path("api/", include("deployments.api.urls")),
     path("admin/", admin.site.urls),
+    path("", include("config.ui_links")),  # Prefect's UI links ("View at ...") -> the admin
 ]
 
 
 def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or request.path == "/api"
+    return is_api_path(request.path)
 
 
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:

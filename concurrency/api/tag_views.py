@@ -64,14 +64,17 @@ class TagConcurrencyLimitViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({200: s.TagLimitOut}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
+        """A tag's concurrency limit, by id."""
         return Response(tag_limit(_by_id(id)))
 
     @extend_schema(responses=r.answers({200: s.TagLimitOut}, 404))
     def retrieve_by_tag(self, request: Request, tag: str) -> Response:
+        """A tag's concurrency limit, by tag."""
         return Response(tag_limit(_by_tag(tag)))
 
     @extend_schema(request=s.PageBody, responses=r.answers({200: s.TagLimitOutList}, 422))
     def filter(self, request: Request) -> Response:
+        """Tag concurrency limits, with limit and offset."""
         body = field_body(request, s.PageBody)
         limit = check_limit(body.limit)
         rows = ConcurrencyLimitV2.objects.filter(name__startswith=TAG_PREFIX).order_by("name")
@@ -79,17 +82,20 @@ class TagConcurrencyLimitViewSet(PrefectViewSet):
 
     @extend_schema(request=s.TagResetBody, responses=r.answers({200: None}, 404, 422))
     def reset(self, request: Request, tag: str) -> Response:
+        """Reset a tag limit's slots, optionally to the given task runs."""
         body = field_body(request, s.TagResetBody)
         tag_limit_reset(_by_tag(tag), body.slot_override)
         return Response(None, status=200)
 
     @extend_schema(responses=r.answers({200: None}, 404))
     def destroy(self, request: Request, id: UUID) -> Response:
+        """Delete a tag's concurrency limit, by id."""
         tag_limit_delete(_by_id(id))
         return Response(None, status=200)
 
     @extend_schema(responses=r.answers({200: None}, 404))
     def destroy_by_tag(self, request: Request, tag: str) -> Response:
+        """Delete a tag's concurrency limit, by tag."""
         tag_limit_delete(_by_tag(tag))
         return Response(None, status=200)
 

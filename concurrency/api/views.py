@@ -66,15 +66,18 @@ def refused(acquisition: Acquisition) -> Response:
 class ConcurrencyLimitViewSet(PrefectViewSet):
     @extend_schema(request=s.LimitCreate, responses=r.answers({201: s.LimitFullOut}, 409, 422))
     def create(self, request: Request) -> Response:
+        """Create a global concurrency limit (409 if the name is taken)."""
         body = model_body(request, s.LimitCreate)
         return Response(limit_full(limit_create(**body.model_dump())), status=201)
 
     @extend_schema(responses=r.answers({200: s.LimitOut}, 404))
     def retrieve(self, request: Request, id_or_name: str) -> Response:
+        """A global concurrency limit, by id or name."""
         return Response(limit_read(limit_lookup(id_or_name)))
 
     @extend_schema(request=s.LimitUpdate, responses=r.answers({204: None}, 404, 409, 422))
     def partial_update(self, request: Request, id_or_name: str) -> Response:
+        """Update a global concurrency limit, by id or name."""
         body = model_body(request, s.LimitUpdate)
         fields = body.model_dump(exclude_unset=True)
         limit_update(limit_lookup(id_or_name), **{k: v for k, v in fields.items() if v is not None})
@@ -82,11 +85,13 @@ class ConcurrencyLimitViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, id_or_name: str) -> Response:
+        """Delete a global concurrency limit, by id or name."""
         limit_delete(limit_lookup(id_or_name))
         return Response(status=204)
 
     @extend_schema(request=s.PageBody, responses=r.answers({200: s.LimitOutList}, 422))
     def filter(self, request: Request) -> Response:
+        """Global concurrency limits, by name, with limit and offset."""
         body = field_body(request, s.PageBody)
         limit = check_limit(body.limit)
         rows = ConcurrencyLimitV2.objects.order_by("name")[body.offset : body.offset + limit]

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us: /api/docs/ works offline
     "rest_framework_api_key",
     "access.apps.AccessConfig",
     "flowruns.apps.FlowRunsConfig",
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.gzip.FastGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "config.slashes.CommonMiddleware",  # APPEND_SLASH, never under /api
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "access.middleware.ApiAccessMiddleware",
@@ -96,8 +97,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-# Prefect's paths are exact: never redirect (a 301 turns a client's POST into a GET).
-APPEND_SLASH = False
+# `/admin` -> `/admin/`; Prefect's paths under /api are exact and never redirect (a 301 turns
+# a client's POST into a GET): config.slashes.CommonMiddleware leaves them alone.
+APPEND_SLASH = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -159,7 +161,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["flowruns.api.wire.rendering.PrefectJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "EXCEPTION_HANDLER": "flowruns.api.wire.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "flowruns.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # A no-op unless API_THROTTLE_RATE is set (access.throttling).
     "DEFAULT_THROTTLE_CLASSES": ["access.throttling.ClientRateThrottle"],
@@ -172,6 +174,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "0.8.4",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/docs/ loads Swagger UI from our own static files, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api",
     "COMPONENT_SPLIT_REQUEST": True,
     # 3.1: request and response models allow `null` (JSON Schema 2020-12 style).

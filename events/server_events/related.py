@@ -60,7 +60,17 @@ COLUMNS = (
 
 def _surroundings(run: FlowRun) -> dict[str, Any]:
     """One statement by primary keys, written out: the ORM would spend longer building
-    this query than the database spends running it, and this runs on every transition."""
+    this query than the database spends running it, and this runs on every transition.
+
+    None at all for a run with only a flow, whose flow the writer has loaded in this
+    transaction already (a run just created): its name and tags are read off it."""
+    if (
+        run.work_queue_id is None
+        and run.parent_task_run_id is None
+        and run.deployment_id is None
+        and FlowRun.flow.is_cached(run)
+    ):
+        return {**dict.fromkeys(COLUMNS), "flow_name": run.flow.name, "flow_tags": run.flow.tags}
     sql = f"""
         SELECT f.name, f.tags, q.name, p.id, p.name, p.type, t.name, t.tags, d.name, d.tags
         FROM {_table(Flow)} f

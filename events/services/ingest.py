@@ -14,7 +14,11 @@ from django.utils import timezone
 from events import bus, recorder
 from events.conf import event_settings
 from events.schemas.event import EventIn, ReceivedEvent, wire_json
-from events.storage.inserts import event_resources_insert, events_insert_new
+from events.storage.inserts import (
+    event_resources_insert,
+    events_insert_new,
+    events_insert_new_with_resources,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,11 +80,13 @@ def events_ingest(
         return []
     # No savepoint inside a caller's transaction (a state write): a failure fails it whole.
     with transaction.atomic(savepoint=False):
-        new_ids = events_insert_new(accepted)
+        combined = events_insert_new_with_resources(accepted)
+        new_ids = combined if combined is not None else events_insert_new(accepted)
         stored = [event for event in accepted if event.id in new_ids]
         if not stored:
             return []
-        event_resources_insert(stored)
+        if combined is None:
+            event_resources_insert(stored)
         recorder.record_task_run_events(stored)
         wires = [event.to_wire() for event in stored]
         if event_settings().stream_out_enabled:

@@ -23,7 +23,7 @@ from flowruns.filters.schemas import (
 )
 
 
-def _as_uuid(text: str) -> UUID | None:
+def as_uuid(text: str) -> UUID | None:
     try:
         return UUID(text)
     except ValueError:
@@ -38,7 +38,7 @@ def flow_names_q(names: Sequence[str]) -> Q:
 def deployment_q(value: str) -> Q:
     """Runs of a deployment given as its id, its name, or `flow-name/deployment-name`
     (deployment names are unique per flow only, so a bare name may match several)."""
-    deployment_id = _as_uuid(value)
+    deployment_id = as_uuid(value)
     if deployment_id is not None:
         by_id = FlowRunFilterDeploymentId(any_=[deployment_id])
         return flow_run_filter_q(flow_runs=FlowRunFilter(deployment_id=by_id))

@@ -15,10 +15,10 @@ from flowruns.filters.schemas import (
     FlowRunFilterTags,
     StateType,
 )
-from flowruns.models import FlowRun
+from flowruns.models import Deployment, Flow, FlowRun
 from orchestration.states import TERMINAL_TYPES
 
-from .flow_run_criteria import deployment_q, ended_before_q, flow_names_q
+from .flow_run_criteria import as_uuid, deployment_q, ended_before_q, flow_names_q
 
 # In the state types' declared order: COMPLETED, FAILED, CANCELLED, CRASHED.
 TERMINAL: tuple[str, ...] = tuple(t.value for t in StateType if t.value in TERMINAL_TYPES)
@@ -80,3 +80,26 @@ def flow_runs_count_by_state_type(where: Q) -> dict[str, int]:
         FlowRun.objects.filter(where).order_by().values_list("state_type").annotate(n=Count("pk"))
     )
     return {state_type or "(none)": n for state_type, n in rows}
+
+
+def flow_run_selection_unknowns(selection: FlowRunSelection) -> list[str]:
+    """The selection's flows and deployments that do not exist, as `--flow 'etl': no such
+    flow` phrases: a typo in a selector would otherwise select nothing without a word."""
+    known_flows = set(
+        Flow.objects.filter(name__in=selection.flow_names).values_list("name", flat=True)
+    )
+    unknown = [
+        f"--flow {name!r}: no such flow" for name in selection.flow_names if name not in known_flows
+    ]
+    for value in selection.deployments:
+        deployment_id = as_uuid(value)
+        if deployment_id is not None:
+            found = Deployment.objects.filter(pk=deployment_id)
+        else:
+            flow_name, _, name = value.rpartition("/")
+            found = Deployment.objects.filter(name=name)
+            if flow_name:
+                found = found.filter(flow__name=flow_name)
+        if not found.exists():
+            unknown.append(f"--deployment {value!r}: no such deployment")
+    return unknown

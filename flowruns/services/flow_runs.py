@@ -65,9 +65,9 @@ def flow_run_create(
     work_queue_name: str | None = None,
 ) -> tuple[FlowRun, bool]:
     """Create a run and write its initial state (PENDING when none is given) under the force
-    policy, then tell the listeners of new flow runs (task-run events that arrived before
-    the run are recorded now). With an idempotency key already used for this flow, return
-    that run unchanged: `(run, created)`.
+    policy, then, when `fields` gave its id, tell the listeners of new flow runs (task-run
+    events that arrived before the run are recorded now). With an idempotency key already
+    used for this flow, return that run unchanged: `(run, created)`.
     """
     flow = _FLOW.first(flow_id)
     if flow is None:
@@ -97,13 +97,12 @@ def flow_run_create(
         return FlowRun.objects.filter(flow=flow, idempotency_key=key).first()
 
     existing = same_key if key is not None else None
+    # The listeners of new runs look for what refers to the run by id (task-run events
+    # parked for it). An id the server generates here was never seen outside this
+    # transaction, so nothing can refer to it yet: only a run whose id was given is announced.
+    announce = listeners.flow_run_created if fields.get("id") is not None else None
     return run_insert(
-        FLOW_RUNS,
-        run=run,
-        existing=existing,
-        state=state,
-        call=call,
-        inserted=listeners.flow_run_created,
+        FLOW_RUNS, run=run, existing=existing, state=state, call=call, inserted=announce
     )
 
 

@@ -48,7 +48,9 @@ def listen_flow_created(listener: FlowCreated) -> None:
 
 
 def listen_flow_run_created(listener: FlowRunCreated) -> None:
-    """Call `listener(flow_run)` when a new flow run and its initial state are inserted."""
+    """Call `listener(flow_run)` when a new flow run whose id was given by the caller and its
+    initial state are inserted (a run whose id the server generated is not announced:
+    nothing can have referred to it yet)."""
     _add(_flow_run_created, listener)
 
 

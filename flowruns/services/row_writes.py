@@ -10,7 +10,7 @@ from SQL kept per database, model and column set. There are no model signals in 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import DatabaseError, connections, router
@@ -54,19 +54,36 @@ def row_insert(instance: Any, *, using: str | None = None) -> None:
     instance._state.db = using
 
 
-def row_update(instance: Any, names: Sequence[str]) -> None:
-    """`instance.save(update_fields=names)` (with `updated`) for an existing row."""
+def row_update_statement(
+    instance: Any, names: Sequence[str], values: Mapping[str, Any] | None = None
+) -> tuple[str, list[Any], str]:
+    """The UPDATE `row_update` sends, unsent: `(sql, params, using)`. `updated` is now (set on
+    the instance); `values` gives columns' values instead of the instance's attributes (by
+    field name; a foreign key's value is the related row's key), leaving the instance as it
+    is, for a caller that learns only afterwards whether the UPDATE ran."""
     model = type(instance)
     using = instance._state.db or router.db_for_write(model, instance=instance)
     connection = connections[using]
     instance.updated = timezone.now()
+    given = values or {}
     ordered = tuple(sorted({*names, "updated"}))
     fields = [model._meta.get_field(name) for name in ordered]
     params = [
-        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
+        field.get_db_prep_save(
+            given[field.name] if field.name in given else getattr(instance, field.attname),
+            connection,
+        )
+        for field in fields
     ]
     params.append(model._meta.pk.get_db_prep_value(instance.pk, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(_fields_sql("update", model, ordered, using), params)
+    return _fields_sql("update", model, ordered, using), params, using
+
+
+def row_update(instance: Any, names: Sequence[str]) -> None:
+    """`instance.save(update_fields=names)` (with `updated`) for an existing row."""
+    model = type(instance)
+    sql, params, using = row_update_statement(instance, names)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
         if cursor.rowcount != 1:
             raise DatabaseError(f"{model.__name__} {instance.pk} was not updated")

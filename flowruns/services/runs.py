@@ -34,9 +34,12 @@ def run_insert(
     keys); when it finds one, that run is returned unchanged: `(other, False)`. Concurrent
     inserts of one key are settled by the unique constraint: the loser's insert fails inside
     a savepoint and it returns the winner's row, committed by then. Without `existing` the
-    insert is plain.
+    insert is plain. A caller that must survive a failed insert in its own transaction
+    wraps the call in its own savepoint.
     """
-    with transaction.atomic():
+    # No savepoint of its own inside a caller's transaction (two round trips saved on every
+    # run created by the API): a failure here fails the caller's transaction whole.
+    with transaction.atomic(savepoint=False):
         if existing is None:
             row_insert(run)
         else:

@@ -148,6 +148,6 @@ def test_a_refused_delete_logs_nothing(client_with, make_key, keys_required):
 
 def test_delete_flow_runs_command_is_named_in_the_log():
     run = FlowRunFactory.create(state_type=StateType.COMPLETED, with_state=True)
-    call_command("delete_flow_runs", "--all", "--no-progress", stdout=StringIO())
+    call_command("delete_flow_runs", "--all", "--no-progress", stdout=StringIO(), interactive=False)
     record = DeletionRecord.objects.get()
     assert (record.actor, record.object_ids) == ("command:delete_flow_runs", [str(run.pk)])

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from events import bus, recorder
 from events.models import Event, EventResource
+from events.storage.inserts import COMBINED_MAX_EVENTS
 from tests.events.conftest import FLOW_RUN, event_json, flow, store, tag
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,25 @@ def test_a_resend_in_a_later_batch_returns_only_the_new_events():
     store(first)
     stored = store(first, second)
     assert [e["event"] for e in stored] == ["second"]
+
+
+@pytest.mark.parametrize("size", [1, COMBINED_MAX_EVENTS, COMBINED_MAX_EVENTS + 1])
+def test_batches_of_every_size_store_resource_rows_for_their_new_events_only(size):
+    # Up to COMBINED_MAX_EVENTS events go in one statement with their resource rows on
+    # PostgreSQL, larger batches in two: both store the same rows.
+    events = [event_json(f"e{i}", related=[tag(f"t{i}"), flow()]) for i in range(size)]
+    store(events[0])
+    stored = store(*events)
+
+    assert [e["event"] for e in stored] == [f"e{i}" for i in range(1, size)]
+    assert Event.objects.count() == size
+    assert EventResource.objects.count() == 3 * size
+    for i, event in enumerate(events):
+        assert resource_rows(event["id"]) == [
+            (FLOW_RUN, "", {}),
+            (f"prefect.tag.t{i}", "tag", {}),
+            (flow()["prefect.resource.id"], "flow", {"prefect.resource.name": "etl"}),
+        ]
 
 
 def test_returned_events_have_prefects_keys_in_order_and_a_server_received():

@@ -88,7 +88,7 @@ def test_ensure_is_idempotent_and_reports_what_it_created():
 
 def test_maintenance_creates_yesterday_to_days_ahead(settings):
     settings.EVENTS_PARTITIONS_AHEAD_DAYS = 2
-    call_command("delete_events", stdout=StringIO())
+    call_command("delete_events", stdout=StringIO(), interactive=False)
     expected = {today() + timedelta(days=n) for n in range(-1, 3)}
     assert expected <= days("events")
     assert expected <= days("event_resources")
@@ -101,7 +101,7 @@ def test_retention_drops_whole_days_and_keeps_the_day_holding_the_cutoff():
     boundary = datetime.combine((now - timedelta(days=7)).date(), datetime.min.time(), tzinfo=UTC)
     store(event_json("boundary day", occurred=boundary + timedelta(seconds=1)))
     out = StringIO()
-    call_command("delete_events", stdout=out)
+    call_command("delete_events", stdout=out, interactive=False)
     expired_day = expired.astimezone(UTC).date()
     assert expired_day not in days("events") and expired_day not in days("event_resources")
     assert not table_exists(partition_name("events", expired_day))
@@ -114,14 +114,14 @@ def test_an_emptied_future_partition_is_dropped():
     far = timezone.now() + timedelta(days=40)
     store(event_json(occurred=far), received=timezone.now() - timedelta(days=10))
     assert far.astimezone(UTC).date() in days()
-    call_command("delete_events", stdout=StringIO())
+    call_command("delete_events", stdout=StringIO(), interactive=False)
     assert far.astimezone(UTC).date() not in days()
 
 
 def test_the_dry_run_estimates_what_dropping_would_free():
     store(event_json("expired", occurred=timezone.now() - timedelta(days=9)))
     out = StringIO()
-    call_command("delete_events", "--dry-run", stdout=out)
+    call_command("delete_events", "--dry-run", stdout=out, interactive=False)
     assert "Would drop partitions of:" in out.getvalue()
     assert "MB)" in out.getvalue()
     assert Event.objects.count() == 1

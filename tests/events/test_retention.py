@@ -24,7 +24,7 @@ sqlite_only = pytest.mark.skipif(
 
 def delete_events(*args: str) -> str:
     out = StringIO()
-    call_command("delete_events", *args, stdout=out)
+    call_command("delete_events", *args, stdout=out, interactive=False)
     return out.getvalue()
 
 

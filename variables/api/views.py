@@ -40,39 +40,54 @@ def _get_variable(**lookup: Any) -> Variable:
 class VariableViewSet(PrefectViewSet):
     @extend_schema(request=VariableCreate, responses=r.answers({201: VariableOut}, 409, 422))
     def create(self, request: Request) -> Response:
+        """Create a variable (409 if the name is taken)."""
         body = model_body(request, VariableCreate)
         variable = variable_create(name=body.name, value=body.value, tags=body.tags)
         return Response(VariableSerializer(variable).data, status=201)
 
     @extend_schema(responses=r.answers({200: VariableOut}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
+        """A variable, by id."""
         return Response(VariableSerializer(_get_variable(pk=id)).data)
 
     @extend_schema(responses=r.answers({200: VariableOut}, 404))
     def retrieve_by_name(self, request: Request, name: str) -> Response:
+        """A variable, by name."""
         return Response(VariableSerializer(_get_variable(name=name)).data)
 
     @extend_schema(request=VariableUpdate, responses=r.answers({204: None}, 404, 409, 422))
     def partial_update(self, request: Request, id: UUID) -> Response:
+        """Update a variable's name, value or tags, by id."""
         body = model_body(request, VariableUpdate)
         variable_update(variable=_get_variable(pk=id), changes=body.changes())
         return Response(status=204)
 
     @extend_schema(request=VariableUpdate, responses=r.answers({204: None}, 404, 409, 422))
     def partial_update_by_name(self, request: Request, name: str) -> Response:
+        """Update a variable's name, value or tags, by name."""
         body = model_body(request, VariableUpdate)
         variable_update(variable=_get_variable(name=name), changes=body.changes())
         return Response(status=204)
 
     @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, id: UUID) -> Response:
+        """Delete a variable, by id."""
         variable_delete(variable=_get_variable(pk=id))
         return Response(status=204)
 
     @extend_schema(responses=r.answers({204: None}, 404))
     def destroy_by_name(self, request: Request, name: str) -> Response:
+        """Delete a variable, by name."""
         variable_delete(variable=_get_variable(name=name))
         return Response(status=204)
 
-    filter = filter_route(VariableFilterBody, variables_page, VariableSerializer, VariableOutList)
-    count = count_route(VariableQuery, variables_count)
+    filter = filter_route(
+        VariableFilterBody,
+        variables_page,
+        VariableSerializer,
+        VariableOutList,
+        summary="Filter variables",
+    )
+    count = count_route(
+        VariableQuery, variables_count, summary="Count variables matching the filters"
+    )

@@ -16,13 +16,14 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from access.actors import acting_as, command_actor
 from access.levels import Level, level_of
 from access.models import APIKey
 from access.services import api_key_create, api_key_revoke, user_grant_level
+from config.cli import DefaultsHelpFormatter, OperatorCommand, add_no_input_argument, confirmed
 
 LEVELS = {level.label: level for level in Level if level is not Level.NONE}
 
@@ -35,12 +36,16 @@ def _expiry(value: str) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Create, revoke or list API keys (Authorization: Bearer <key>)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        create = actions.add_parser("create", help="create a key for a user; prints it once")
+        create = actions.add_parser(
+            "create",
+            help="create a key for a user; prints it once",
+            formatter_class=DefaultsHelpFormatter,
+        )
         create.add_argument("--user", required=True, help="username the key acts as")
         create.add_argument(
             "--create-user",
@@ -52,11 +57,21 @@ class Command(BaseCommand):
         create.add_argument(
             "--grant",
             choices=sorted(LEVELS, key=lambda name: LEVELS[name]),
-            help="also give the user this level's permission (read < write < bulk)",
+            help="also give the user this level's permission (read < write < bulk; "
+            "default: none added)",
         )
-        revoke = actions.add_parser("revoke", help="revoke keys for good, by prefix")
+        revoke = actions.add_parser(
+            "revoke",
+            help="revoke keys for good, by prefix (asks first)",
+            formatter_class=DefaultsHelpFormatter,
+        )
         revoke.add_argument("prefixes", nargs="+", metavar="PREFIX")
-        listing = actions.add_parser("list", help="list keys (never the keys themselves)")
+        add_no_input_argument(revoke)
+        listing = actions.add_parser(
+            "list",
+            help="list keys (never the keys themselves)",
+            formatter_class=DefaultsHelpFormatter,
+        )
         listing.add_argument("--user", help="only this user's keys")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -90,10 +105,25 @@ class Command(BaseCommand):
         self.stdout.write(key)
 
     def _revoke(self, options: dict[str, Any]) -> None:
-        for prefix in options["prefixes"]:
-            row = APIKey.objects.filter(prefix=prefix).first()
-            if row is None:
-                raise CommandError(f"No API key with prefix {prefix!r}.")
+        prefixes = list(dict.fromkeys(options["prefixes"]))
+        rows = {row.prefix: row for row in APIKey.objects.filter(prefix__in=prefixes)}
+        missing = [prefix for prefix in prefixes if prefix not in rows]
+        if missing:  # all or nothing: a typo revokes none of them
+            raise CommandError(
+                f"No API key with prefix {', '.join(map(repr, missing))}; nothing revoked."
+            )
+        keys = ", ".join(
+            f"{prefix} ({rows[prefix].name!r} of {rows[prefix].user.get_username()})"
+            for prefix in prefixes
+        )
+        if not confirmed(
+            self,
+            options,
+            question=f"This will revoke {len(prefixes)} API key(s) for good: {keys}.",
+        ):
+            return
+        for prefix in prefixes:
+            row = rows[prefix]
             if not row.revoked:
                 api_key_revoke(key=row)
             self.stdout.write(f"Revoked API key {prefix} ({row.name!r}).")
@@ -101,7 +131,12 @@ class Command(BaseCommand):
     def _list(self, options: dict[str, Any]) -> None:
         keys = APIKey.objects.select_related("user").order_by("created")
         if options["user"]:
+            if not get_user_model()._default_manager.filter(username=options["user"]).exists():
+                raise CommandError(f"No user {options['user']!r}.")
             keys = keys.filter(user__username=options["user"])
+        if not keys.exists():
+            self.stdout.write("No API keys.")
+            return
         for row in keys:
             status = "revoked" if row.revoked else ("expired" if row.has_expired else "active")
             used = row.last_used.isoformat(timespec="seconds") if row.last_used else "never"

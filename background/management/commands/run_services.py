@@ -15,16 +15,17 @@ from argparse import SUPPRESS, ArgumentParser
 from types import FrameType
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from background import registry
 from background.conf import runner_settings
 from background.leader import leadership_for
 from background.records import Process
 from background.runner import Runner
+from config.cli import OperatorCommand
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Run the background services (late runs, pause expirations, cleanup, ...)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             action="append",
             metavar="NAME",
             dest="names",
-            help="only this service (repeatable)",
+            help="only this service (repeatable; default: every enabled service)",
         )
         # Set by `make serve` (config/services_process.py): stop when that process is gone.
         parser.add_argument("--parent-pid", type=int, help=SUPPRESS)

@@ -13,9 +13,10 @@ from argparse import ArgumentParser
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import OperationalError
 
+from config.cli import OperatorCommand, add_no_input_argument, confirmed
 from events.conf import event_settings, parse_duration
 from events.services.retention import (
     RetentionPlan,
@@ -47,7 +48,7 @@ def _days(days: list[date]) -> str:
     return f"{days[0].isoformat()} .. {days[-1].isoformat()}"
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Delete events older than the retention period (PREFECT_SERVER_EVENTS_RETENTION_PERIOD, "
         "default P7D) and per-name overrides. PostgreSQL: drops whole daily partitions and "
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             help="events per transaction for row deletes "
             "(default PREFECT_SERVER_SERVICES_DB_VACUUM_BATCH_SIZE, 200)",
         )
+        add_no_input_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -84,6 +86,10 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self._dry_run(plan)
             return
+        if options["interactive"]:  # previewed only to ask: --no-input (cron) skips both
+            question = self._question(plan)
+            if question is not None and not confirmed(self, options, question=question):
+                return
         try:
             result = events_apply_retention(plan, batch_size=batch_size)
         except OperationalError as error:
@@ -102,6 +108,26 @@ class Command(BaseCommand):
                 f"resource rows in {result.deleted.batches} batches"
                 + (f", dropped {len(result.dropped)} daily partitions." if result.dropped else ".")
             )
+        )
+
+    def _question(self, plan: RetentionPlan) -> str | None:
+        """What the run would delete, as the confirmation's question; None when it would
+        delete nothing (then it only creates the upcoming partitions, without asking)."""
+        preview = retention_preview(plan)
+        parts = []
+        if preview["drop"]:
+            parts.append(
+                f"drop the daily partitions of {_days(preview['drop'])} "
+                f"(about {preview['drop_rows_estimate']:,} events)"
+            )
+        by_rule = sum(n for _, n in preview["rules"])
+        if by_rule:
+            parts.append(f"delete {by_rule:,} events")
+        if not parts:
+            return None
+        return (
+            f"This will {' and '.join(parts)}: events older than {plan.period} "
+            f"(before {plan.cutoff:%Y-%m-%d %H:%M} UTC) or past their per-name retention."
         )
 
     def _dry_run(self, plan: RetentionPlan) -> None:

@@ -53,6 +53,7 @@ class FlowRunOrchestrationViewSet(PrefectViewSet):
 
     @extend_schema(request=ResumeBody, responses=r.answers(ORCHESTRATED, 404, 422))
     def resume(self, request: Request, id: UUID) -> Response:
+        """Resume a paused flow run, with input when the pause asked for it."""
         body = field_body(request, ResumeBody)
         call = orchestration_call(self)
         return orchestration_response(

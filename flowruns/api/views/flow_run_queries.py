@@ -37,16 +37,24 @@ from .routes import filter_route
 
 
 class FlowRunQueryViewSet(PrefectViewSet):
-    filter = filter_route(FlowRunFilterBody, flow_runs_page, FlowRunSerializer, r.FlowRunResponses)
+    filter = filter_route(
+        FlowRunFilterBody,
+        flow_runs_page,
+        FlowRunSerializer,
+        r.FlowRunResponses,
+        summary="Filter flow runs",
+    )
 
     @extend_schema(request=FlowRunQuery, responses=r.answers({200: int}, 422))
     def count(self, request: Request) -> Response:
+        """How many flow runs match the filters."""
         return Response(flow_runs_count_matching(query=field_body(request, FlowRunQuery)))
 
     @extend_schema(
         request=FlowRunPaginateBody, responses=r.answers({200: r.FlowRunPaginationResponse}, 422)
     )
     def paginate(self, request: Request) -> Response:
+        """One page of matching flow runs, with the total count and the number of pages."""
         body = field_body(request, FlowRunPaginateBody)
         limit = check_limit(body.limit)
         where = body.q()
@@ -71,6 +79,7 @@ class FlowRunQueryViewSet(PrefectViewSet):
 
     @extend_schema(request=FlowRunHistoryBody, responses=r.answers({200: r.HistoryResponse}, 422))
     def history(self, request: Request) -> Response:
+        """Counts of matching flow runs per state, in time intervals."""
         body = field_body(request, FlowRunHistoryBody)
         if body.history_interval_seconds < 1:
             raise DetailError(422, "History interval must not be less than 1 second.")

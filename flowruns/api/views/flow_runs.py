@@ -61,6 +61,8 @@ class FlowRunViewSet(PrefectViewSet):
         responses=r.answers({200: r.FlowRunResponse, 201: r.FlowRunResponse}, 404, 409, 422),
     )
     def create(self, request: Request) -> Response:
+        """Create a flow run; without a state it starts PENDING, without a name it gets a random
+        one."""
         body = model_body(request, FlowRunCreate)
         # The answer is read in the transaction that writes the run: once it commits, no
         # query is left to fail, so a committed run is never answered 503 (and created again
@@ -80,10 +82,13 @@ class FlowRunViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({200: r.FlowRunResponse}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
+        """A flow run, by id."""
         return Response(FlowRunSerializer(flow_run_row_or_404(id)).data)
 
     @extend_schema(request=FlowRunUpdate, responses=r.answers({204: None}, 400, 404, 422))
     def partial_update(self, request: Request, id: UUID) -> Response:
+        """Update the fields of a flow run given in the body (name, parameters, tags, ...); never
+        its state."""
         body = model_body(request, FlowRunUpdate)
         run = flow_run_get(id)
         if run is None:
@@ -96,6 +101,7 @@ class FlowRunViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, id: UUID) -> Response:
+        """Delete a flow run with its states, inputs, task runs and logs."""
         if not flow_runs_delete_by_ids([id]):
             raise not_found("Flow run not found")
         return Response(status=204)
@@ -105,6 +111,7 @@ class FlowRunViewSet(PrefectViewSet):
         responses=r.answers({204: None}, 404, 422, not_found=r.ExceptionMessage),
     )
     def labels(self, request: Request, id: UUID) -> Response:
+        """Merge labels into a flow run's labels."""
         labels = model_body(request, LabelsBody).root
         run = flow_run_get(id)
         if run is None:

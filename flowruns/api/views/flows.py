@@ -48,28 +48,35 @@ class FlowViewSet(PrefectViewSet):
 
     @extend_schema(request=FlowCreate, responses=r.answers({200: r.FlowOut, 201: r.FlowOut}, 422))
     def create(self, request: Request) -> Response:
+        """Create a flow, or return the existing flow of that name (200)."""
         body = model_body(request, FlowCreate)
         flow, created = flow_create(name=body.name, tags=body.tags, labels=body.labels)
         return Response(FlowSerializer(flow).data, status=201 if created else 200)
 
     @extend_schema(responses=r.answers({200: r.FlowOut}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
+        """A flow, by id."""
         return Response(FlowSerializer(_get_flow(pk=id)).data)
 
     @extend_schema(responses=r.answers({200: r.FlowOut}, 404))
     def retrieve_by_name(self, request: Request, name: str) -> Response:
+        """A flow, by name."""
         return Response(FlowSerializer(_get_flow(name=name)).data)
 
     @extend_schema(request=FlowUpdate, responses=r.answers({204: None}, 404, 422))
     def partial_update(self, request: Request, id: UUID) -> Response:
+        """Update a flow's tags."""
         body = model_body(request, FlowUpdate)
         flow_update(flow=_get_flow(pk=id), tags=body.tags)
         return Response(status=204)
 
     @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, id: UUID) -> Response:
+        """Delete a flow with its deployments and runs (with their states, task runs, logs)."""
         flow_delete(flow=_get_flow(pk=id))
         return Response(status=204)
 
-    filter = filter_route(FlowFilterBody, flows_page, FlowSerializer, r.FlowOutList)
-    count = count_route(FlowQuery, flows_count)
+    filter = filter_route(
+        FlowFilterBody, flows_page, FlowSerializer, r.FlowOutList, summary="Filter flows"
+    )
+    count = count_route(FlowQuery, flows_count, summary="Count flows matching the filters")

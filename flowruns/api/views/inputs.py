@@ -22,6 +22,7 @@ from flowruns.services.inputs import flow_run_input_create, flow_run_input_delet
 class FlowRunInputViewSet(PrefectViewSet):
     @extend_schema(request=InputCreateBody, responses=r.answers({201: None}, 404, 409, 422))
     def create(self, request: Request, id: UUID) -> Response:
+        """Store a keyed input for a flow run (409 if the key exists)."""
         body = field_body(request, InputCreateBody)
         flow_run_input_create(
             flow_run_id=id,
@@ -33,6 +34,7 @@ class FlowRunInputViewSet(PrefectViewSet):
 
     @extend_schema(request=InputFilterBody, responses=r.answers({200: r.FlowRunInputOutList}, 422))
     def filter(self, request: Request, id: UUID) -> Response:
+        """A flow run's inputs whose keys start with a prefix."""
         body = field_body(request, InputFilterBody)
         rows = flow_run_inputs_with_prefix(
             flow_run_id=id, prefix=body.prefix, exclude_keys=body.exclude_keys, limit=body.limit
@@ -41,6 +43,7 @@ class FlowRunInputViewSet(PrefectViewSet):
 
     @extend_schema(responses={(200, "text/plain"): str})
     def retrieve(self, request: Request, id: UUID, key: str) -> HttpResponse:
+        """An input's value, as the raw text it was stored with."""
         row = flow_run_input_get(flow_run_id=id, key=key)
         if row is None:
             raise not_found("Flow run input not found")
@@ -49,6 +52,7 @@ class FlowRunInputViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, id: UUID, key: str) -> Response:
+        """Delete one input of a flow run."""
         if not flow_run_input_delete(flow_run_id=id, key=key):
             raise not_found("Flow run input not found")
         return Response(status=204)

@@ -70,10 +70,10 @@ def filter_route(
     return filter_view
 
 
-def count_route(body: type[BaseModel], count: Callable[..., int]) -> ViewMethod:
+def count_route(body: type[BaseModel], count: Callable[..., int], **doc: Any) -> ViewMethod:
     """`POST .../count`: how many rows `count(where=)` finds for the filters of `body`."""
 
-    @extend_schema(request=body, responses=r.answers({200: int}, 422))
+    @extend_schema(request=body, responses=r.answers({200: int}, 422), **doc)
     def count_view(view: PrefectViewSet, request: Request) -> Response:
         return Response(count(where=cast(_Query, field_body(request, body)).q()))
 

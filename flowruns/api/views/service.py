@@ -28,6 +28,7 @@ class ServiceViewSet(PrefectViewSet):
 
     @extend_schema(responses={200: str})
     def hello(self, request: Request) -> Response:
+        """A greeting: the API answers."""
         return Response("\N{WAVING HAND SIGN}")
 
     @extend_schema(

@@ -58,7 +58,9 @@ def _documented(run_id_key: str, summary: str) -> dict[str, Any]:
             responses=r.answers({200: r.StateOutList}, 422),
             summary=summary,
         ),
-        "retrieve": extend_schema(responses=r.answers({200: r.StateOut}, 404)),
+        "retrieve": extend_schema(
+            responses=r.answers({200: r.StateOut}, 404), summary="One state, by its id"
+        ),
     }
 
 

@@ -59,10 +59,12 @@ class TaskRunViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({200: r.TaskRunResponse}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
+        """A task run, by id."""
         return Response(TaskRunSerializer(get_task_run_or_404(id)).data)
 
     @extend_schema(request=TaskRunUpdate, responses=r.answers({204: None}, 404, 422))
     def partial_update(self, request: Request, id: UUID) -> Response:
+        """Rename a task run (a null or empty name gets a fresh random one)."""
         body = model_body(request, TaskRunUpdate)
         task_run = get_task_run_or_404(id, "Task run not found")
         changes = {field: getattr(body, field) for field in body.model_fields_set}
@@ -71,6 +73,7 @@ class TaskRunViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, id: UUID) -> Response:
+        """Delete a task run with its states."""
         if not task_run_delete(task_run_id=id):
             raise not_found("Task not found")
         return Response(status=204)
@@ -79,5 +82,13 @@ class TaskRunViewSet(PrefectViewSet):
 
 
 class TaskRunQueryViewSet(PrefectViewSet):
-    filter = filter_route(TaskRunFilterBody, task_runs_page, TaskRunSerializer, r.TaskRunResponses)
-    count = count_route(TaskRunQuery, task_runs_count)
+    filter = filter_route(
+        TaskRunFilterBody,
+        task_runs_page,
+        TaskRunSerializer,
+        r.TaskRunResponses,
+        summary="Filter task runs",
+    )
+    count = count_route(
+        TaskRunQuery, task_runs_count, summary="Count task runs matching the filters"
+    )

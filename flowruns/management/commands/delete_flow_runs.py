@@ -11,14 +11,19 @@ from argparse import ArgumentParser
 from functools import partial
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db.models import Q
 
 from access.actors import acting_as, command_actor
+from config.cli import OperatorCommand, add_no_input_argument, confirmed
 from flowruns.management.arguments import add_batch_arguments, add_cutoff_arguments, cutoff
 from flowruns.management.progress import delete_with_progress, summary_line
 from flowruns.models import FlowRun, StateType
-from flowruns.selectors.retention import FlowRunSelection, flow_runs_count_by_state_type
+from flowruns.selectors.retention import (
+    FlowRunSelection,
+    flow_run_selection_unknowns,
+    flow_runs_count_by_state_type,
+)
 from flowruns.services.flow_runs_delete import flow_runs_delete_matching
 
 
@@ -26,7 +31,7 @@ def _counts(by_type: dict[str, int]) -> str:
     return ", ".join(f"{state_type} {n:,}" for state_type, n in sorted(by_type.items()))
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = (
         "Delete flow runs with their states, inputs, task runs and logs, in batches. "
         "Without --state-type only terminal runs (COMPLETED, FAILED, CANCELLED, CRASHED) are "
@@ -70,6 +75,7 @@ class Command(BaseCommand):
             help="runs carrying this tag (repeatable: all must match)",
         )
         add_batch_arguments(parser, noun="runs", batch_size=1000, every="every terminal run")
+        add_no_input_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         selection = FlowRunSelection(
@@ -86,6 +92,9 @@ class Command(BaseCommand):
                 "--state-type, --flow, --deployment or --tag (or --all to select every "
                 "terminal run)."
             )
+        unknown = flow_run_selection_unknowns(selection)
+        if unknown:
+            raise CommandError(f"Nothing deleted: {'; '.join(unknown)}.")
         where = selection.q()
         if options["dry_run"]:
             self._dry_run(where)
@@ -103,6 +112,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {state_type:<12} {n:>10,}")
 
     def _delete(self, where: Q, options: dict[str, Any]) -> None:
+        if options["interactive"] and not self._confirmed(where, options):
+            return
         with acting_as(command_actor("delete_flow_runs")):  # named in the deletion log
             summary = delete_with_progress(
                 self,
@@ -116,3 +127,16 @@ class Command(BaseCommand):
             )
         detail = f": {_counts(summary.by_state_type)}" if summary.deleted else ""
         self.stdout.write(self.style.SUCCESS(f"{summary_line(summary, 'flow runs')}{detail}."))
+
+    def _confirmed(self, where: Q, options: dict[str, Any]) -> bool:
+        """Counted first (not with --no-input: cron pays nothing extra), then asked."""
+        by_type = flow_runs_count_by_state_type(where)
+        total = sum(by_type.values())
+        if not total:
+            self.stdout.write("No flow runs match; nothing deleted.")
+            return False
+        question = (
+            f"This will delete {total:,} flow runs ({_counts(by_type)}) with their states, "
+            "inputs, task runs and logs."
+        )
+        return confirmed(self, options, question=question)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def api_key(*args: str) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
-    call_command("api_key", *args, stdout=out, stderr=err)
+    call_command("api_key", *args, stdout=out, stderr=err, interactive=False)
     return out.getvalue(), err.getvalue()
 
 

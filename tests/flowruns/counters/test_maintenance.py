@@ -76,6 +76,7 @@ def test_deletes_one_by_one_in_bulk_and_by_retention_keep_counters_exact(api):
         "7",
         "--no-progress",
         stdout=StringIO(),
+        interactive=False,
     )
 
     assert_counters_exact()

@@ -48,7 +48,7 @@ def run(
 
 def delete(*args: str) -> str:
     out = StringIO()
-    call_command("delete_flow_runs", *args, stdout=out)
+    call_command("delete_flow_runs", *args, stdout=out, interactive=False)
     return out.getvalue()
 
 
@@ -195,7 +195,9 @@ def test_interrupted_run_keeps_finished_batches_and_a_rerun_completes(monkeypatc
     monkeypatch.setattr(flow_runs_delete, "delete_flow_run_children", interrupted_on_second_batch)
     out = StringIO()
     with pytest.raises(CommandError) as error:
-        call_command("delete_flow_runs", "--all", "--batch-size", "2", stdout=out)
+        call_command(
+            "delete_flow_runs", "--all", "--batch-size", "2", stdout=out, interactive=False
+        )
     assert error.value.returncode == 130
     assert "Interrupted after deleting 2 flow runs in 1 batches" in out.getvalue()
     assert FlowRun.objects.count() == 3  # the second batch was rolled back
@@ -243,7 +245,7 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not():
     for i in range(3):
         run(name=f"s{i}")
     out = Terminal()
-    call_command("delete_flow_runs", "--all", "--batch-size", "2", stdout=out)
+    call_command("delete_flow_runs", "--all", "--batch-size", "2", stdout=out, interactive=False)
     assert "\rDeleting:  67%|######6   | 2/3 [" in out.getvalue()
     assert "\rDeleting: 100%|##########| 3/3 [" in out.getvalue()
     assert "Deleted 3 flow runs in 2 batches" in out.getvalue()
@@ -254,7 +256,9 @@ def test_no_progress_bar_on_a_terminal_when_asked_for_quiet(quiet):
     for i in range(3):
         run(name=f"r{i}")
     out = Terminal()
-    call_command("delete_flow_runs", "--all", "--batch-size", "2", *quiet, stdout=out)
+    call_command(
+        "delete_flow_runs", "--all", "--batch-size", "2", *quiet, stdout=out, interactive=False
+    )
     assert "%|" not in out.getvalue() and "\r" not in out.getvalue()
     assert remaining() == set()
 

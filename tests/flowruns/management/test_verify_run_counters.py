@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def verify(*args: str) -> str:
     out = StringIO()
-    call_command("verify_run_counters", *args, stdout=out)
+    call_command("verify_run_counters", *args, stdout=out, interactive=False)
     return out.getvalue()
 
 

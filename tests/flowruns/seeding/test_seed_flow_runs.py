@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def seed(**options):
     out = StringIO()
-    call_command("seed_flow_runs", stdout=out, seed=7, **options)
+    call_command("seed_flow_runs", stdout=out, seed=7, **options, interactive=False)
     return out.getvalue()
 
 
@@ -56,4 +56,6 @@ def test_truncate_replaces_earlier_runs():
 
 def test_invalid_options_are_refused():
     with pytest.raises(SystemExit):
-        call_command("seed_flow_runs", runs=-1, stdout=StringIO(), stderr=StringIO())
+        call_command(
+            "seed_flow_runs", runs=-1, stdout=StringIO(), stderr=StringIO(), interactive=False
+        )

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def seed(**options):
     out = StringIO()
-    call_command("seed_flow_runs", stdout=out, stderr=StringIO(), seed=7, **options)
+    call_command(
+        "seed_flow_runs", stdout=out, stderr=StringIO(), seed=7, **options, interactive=False
+    )
     return out.getvalue()
 
 

@@ -47,7 +47,14 @@ def reference_runs(django_db_setup: None, django_db_blocker: Any) -> Iterator[No
     transaction); emptied afterwards so that other modules start from an empty database."""
     with django_db_blocker.unblock():
         options = {"runs": RUNS, "profile": "reference", "anchor": "2026-11-22T00:00:00Z"}
-        call_command("seed_flow_runs", stdout=StringIO(), stderr=StringIO(), seed=7, **options)
+        call_command(
+            "seed_flow_runs",
+            stdout=StringIO(),
+            stderr=StringIO(),
+            seed=7,
+            **options,
+            interactive=False,
+        )
         try:
             yield
         finally:

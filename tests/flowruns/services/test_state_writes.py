@@ -3,6 +3,7 @@ reported-task-run service, and the listeners told of what they wrote."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -19,6 +20,7 @@ from flowruns.services.run_kinds import FLOW_RUNS, TASK_RUNS
 from flowruns.services.state_writes import run_record_state, state_row_insert
 from flowruns.services.states import flow_run_set_state
 from orchestration.states import State, new_state
+from tests.conftest import on_postgres
 from tests.factories import FlowFactory, FlowRunFactory, TaskRunFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +82,8 @@ def test_a_state_made_current_moves_the_pointer_and_columns_in_one_update(
     task_run = TaskRunFactory.create()
     state = state_at(T0)
 
-    with django_assert_num_queries(2):  # INSERT the state, UPDATE the run
+    # INSERT the state, UPDATE the run: one statement on PostgreSQL (a data-modifying CTE)
+    with django_assert_num_queries(1 if on_postgres() else 2):
         run_record_state(
             TASK_RUNS, task_run, state, make_current=True, run_updates={"run_count": 3}
         )
@@ -92,6 +95,27 @@ def test_a_state_made_current_moves_the_pointer_and_columns_in_one_update(
         "Running",
     )
     assert (task_run.state_timestamp, task_run.run_count) == (T0, 3)
+
+
+def test_a_state_made_current_that_exists_already_changes_neither_the_run_nor_its_row():
+    task_run = TaskRunFactory.create()
+    first = state_at(T0)
+    assert run_record_state(TASK_RUNS, task_run, first, make_current=True)
+    resent = dataclasses.replace(first, name="Resent")  # same id: a conflict
+
+    wrote = run_record_state(
+        TASK_RUNS, task_run, resent, make_current=True, run_updates={"run_count": 7}
+    )
+
+    assert wrote is False
+    assert (task_run.state_name, task_run.run_count) == ("Running", 0)
+    task_run.refresh_from_db()
+    assert (task_run.state_id, task_run.state_name, task_run.run_count) == (
+        first.id,
+        "Running",
+        0,
+    )
+    assert TaskRunState.objects.filter(task_run=task_run).count() == 1
 
 
 def test_orchestration_treats_a_state_id_already_taken_as_an_error(monkeypatch):
@@ -182,10 +206,12 @@ def test_new_flow_run_listeners_run_inside_the_creating_transaction():
 
     listeners.listen_flow_run_created(refuse)
     try:
-        with pytest.raises(RuntimeError):
+        # The service takes no savepoint of its own: a caller that goes on after a failure
+        # (here, the test's transaction) takes one.
+        with pytest.raises(RuntimeError), transaction.atomic():
             flow_run_create(
                 flow_id=flow.pk,
-                fields={},
+                fields={"id": uuid4()},
                 state=StateProposal(type="PENDING"),
                 call=OrchestrationCall(),
             )
@@ -194,3 +220,21 @@ def test_new_flow_run_listeners_run_inside_the_creating_transaction():
 
     assert not FlowRun.objects.filter(flow=flow).exists()
     assert not Event.objects.exists()
+
+
+def test_a_flow_run_whose_id_the_server_generates_is_not_announced():
+    # Nothing can refer to an id nobody has seen: no look for parked task-run events.
+    heard: list[FlowRun] = []
+    listeners.listen_flow_run_created(heard.append)
+    try:
+        flow = FlowFactory.create()
+        call = OrchestrationCall()
+        pending = StateProposal(type="PENDING")
+        flow_run_create(flow_id=flow.pk, fields={}, state=pending, call=call)
+        given, _ = flow_run_create(
+            flow_id=flow.pk, fields={"id": uuid4()}, state=pending, call=call
+        )
+    finally:
+        listeners._flow_run_created.remove(heard.append)
+
+    assert heard == [given]
