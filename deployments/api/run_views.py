@@ -80,6 +80,7 @@ class DeploymentRunViewSet(PrefectViewSet):
     @extend_schema(
         request=s.DeploymentFlowRunCreate,
         responses=r.answers({200: r.FlowRunResponse, 201: r.FlowRunResponse}, 400, 404, 409, 422),
+        summary="Create a flow run from a deployment",
     )
     def create_flow_run(self, request: Request, id: UUID) -> Response:
         body = model_body(request, s.DeploymentFlowRunCreate)
@@ -97,6 +98,7 @@ class DeploymentRunViewSet(PrefectViewSet):
     @extend_schema(
         request=s.DeploymentFlowRunCreateList,
         responses=r.answers({200: o.BulkCreateOut}, 400, 404, 422),
+        summary="Create up to 100 flow runs from a deployment",
     )
     def create_flow_run_bulk(self, request: Request, id: UUID) -> Response:
         bodies = model_body(request, s.DeploymentFlowRunCreateList).root
@@ -121,7 +123,11 @@ class DeploymentRunViewSet(PrefectViewSet):
                 results.append({"flow_run_id": None, "status": "FAILED", "error": exc.detail})
         return Response({"results": results})
 
-    @extend_schema(request=s.ScheduledRunsBody, responses=r.answers({200: r.FlowRunResponses}, 422))
+    @extend_schema(
+        request=s.ScheduledRunsBody,
+        responses=r.answers({200: r.FlowRunResponses}, 422),
+        summary="Scheduled runs of these deployments due by a time (runner polling)",
+    )
     def get_scheduled_flow_runs(self, request: Request) -> Response:
         body = field_body(request, s.ScheduledRunsBody)
         before = _when(body.scheduled_before, "scheduled_before")
@@ -134,7 +140,11 @@ class DeploymentRunViewSet(PrefectViewSet):
         deployments_mark_polled(deployment_ids=body.deployment_ids, now=now)
         return Response(data)
 
-    @extend_schema(request=s.ScheduleNowBody, responses=r.answers({200: o.Null}, 422))
+    @extend_schema(
+        request=s.ScheduleNowBody,
+        responses=r.answers({200: o.Null}, 422),
+        summary="Schedule runs of a deployment now, from a start time (backfill)",
+    )
     def schedule(self, request: Request, id: UUID) -> Response:
         body = field_body(request, s.ScheduleNowBody)
         if not Deployment.objects.filter(pk=id).exists():

@@ -22,13 +22,17 @@ NOT_FOUND = "Deployment not found."
 
 
 class DeploymentScheduleViewSet(PrefectViewSet):
-    @extend_schema(responses=r.answers({200: o.ScheduleOutList}, 404))
+    @extend_schema(
+        responses=r.answers({200: o.ScheduleOutList}, 404), summary="List a deployment's schedules"
+    )
     def list_schedules(self, request: Request, id: UUID) -> Response:
         deployment = deployment_or_404(id, NOT_FOUND)
         return Response([schedule_out(x) for x in deployment.schedules.all()])
 
     @extend_schema(
-        request=s.ScheduleCreateArray, responses=r.answers({201: o.ScheduleOutList}, 404, 409, 422)
+        request=s.ScheduleCreateArray,
+        responses=r.answers({201: o.ScheduleOutList}, 404, 409, 422),
+        summary="Add schedules to a deployment",
     )
     def create(self, request: Request, id: UUID) -> Response:
         items = model_body(request, s.ScheduleCreateArray).root
@@ -36,14 +40,20 @@ class DeploymentScheduleViewSet(PrefectViewSet):
         made = schedules_create(deployment=deployment, schedules=[i.stored() for i in items])
         return Response([schedule_out(x) for x in made], status=201)
 
-    @extend_schema(request=s.ScheduleUpdate, responses=r.answers({204: None}, 404, 409, 422))
+    @extend_schema(
+        request=s.ScheduleUpdate,
+        responses=r.answers({204: None}, 404, 409, 422),
+        summary="Update one of a deployment's schedules",
+    )
     def partial_update(self, request: Request, id: UUID, schedule_id: UUID) -> Response:
         body = model_body(request, s.ScheduleUpdate)
         deployment = deployment_or_404(id, NOT_FOUND)
         schedule_update(deployment=deployment, schedule_id=schedule_id, changes=body.stored())
         return Response(status=204)
 
-    @extend_schema(responses=r.answers({204: None}, 404))
+    @extend_schema(
+        responses=r.answers({204: None}, 404), summary="Delete one of a deployment's schedules"
+    )
     def destroy(self, request: Request, id: UUID, schedule_id: UUID) -> Response:
         deployment = deployment_or_404(id, NOT_FOUND)
         schedule_delete(deployment=deployment, schedule_id=schedule_id)
@@ -53,10 +63,14 @@ class DeploymentScheduleViewSet(PrefectViewSet):
 class AutomationStubViewSet(PrefectViewSet):
     """Automations are out of scope; the deployment clients call these two routes (spec §0)."""
 
-    @extend_schema(responses={202: o.Null})
+    @extend_schema(
+        responses={202: o.Null}, summary="Delete the automations a resource owns (none here)"
+    )
     def delete_owned_by(self, request: Request, resource_id: str) -> Response:
         return Response(None, status=202)
 
-    @extend_schema(responses={200: o.EmptyList})
+    @extend_schema(
+        responses={200: o.EmptyList}, summary="Automations related to a resource (none here)"
+    )
     def related_to(self, request: Request, resource_id: str) -> Response:
         return Response([])

@@ -86,6 +86,7 @@ class DeploymentViewSet(PrefectViewSet):
     @extend_schema(
         request=s.DeploymentCreate,
         responses=r.answers({200: o.DeploymentOut, 201: o.DeploymentOut}, 404, 409, 422),
+        summary="Create a deployment, or update the one with this flow and name",
     )
     def create(self, request: Request) -> Response:
         body = model_body(request, s.DeploymentCreate)
@@ -113,32 +114,44 @@ class DeploymentViewSet(PrefectViewSet):
         data = deployment_out(deployment_or_404(deployment.pk))
         return Response(data, status=201 if created else 200)
 
-    @extend_schema(responses=r.answers({200: o.DeploymentOut}, 404))
+    @extend_schema(responses=r.answers({200: o.DeploymentOut}, 404), summary="Read a deployment")
     def retrieve(self, request: Request, id: UUID) -> Response:
         return Response(deployment_out(deployment_or_404(id)))
 
-    @extend_schema(responses=r.answers({200: o.DeploymentOut}, 404))
+    @extend_schema(
+        responses=r.answers({200: o.DeploymentOut}, 404),
+        summary="Read a deployment by flow name and deployment name",
+    )
     def retrieve_by_name(self, request: Request, flow_name: str, deployment_name: str) -> Response:
         deployment = selectors.deployment_by_names(flow_name, deployment_name)
         if deployment is None:
             raise not_found(NOT_FOUND)
         return Response(deployment_out(deployment))
 
-    @extend_schema(request=s.DeploymentUpdate, responses=r.answers({204: None}, 404, 409, 422))
+    @extend_schema(
+        request=s.DeploymentUpdate,
+        responses=r.answers({204: None}, 404, 409, 422),
+        summary="Update a deployment",
+    )
     def partial_update(self, request: Request, id: UUID) -> Response:
         body = model_body(request, s.DeploymentUpdate)
         deployment = deployment_or_404(id, "Deployment not found.")
         deployment_patch(deployment, body, updated_by=created_by_from_headers(request.headers))
         return Response(status=204)
 
-    @extend_schema(responses=r.answers({204: None}, 404))
+    @extend_schema(
+        responses=r.answers({204: None}, 404),
+        summary="Delete a deployment and its unstarted scheduled runs",
+    )
     def destroy(self, request: Request, id: UUID) -> Response:
         if not deployment_delete(deployment_id=id):
             raise not_found(NOT_FOUND)
         return Response(status=204)
 
     @extend_schema(
-        request=s.DeploymentFilterBody, responses=r.answers({200: o.DeploymentOutList}, 422)
+        request=s.DeploymentFilterBody,
+        responses=r.answers({200: o.DeploymentOutList}, 422),
+        summary="List deployments matching filters",
     )
     def filter(self, request: Request) -> Response:
         body = field_body(request, s.DeploymentFilterBody)
@@ -148,14 +161,20 @@ class DeploymentViewSet(PrefectViewSet):
         )
         return Response([deployment_out(row) for row in rows])
 
-    @extend_schema(request=s.DeploymentQuery, responses=r.answers({200: int}, 422))
+    @extend_schema(
+        request=s.DeploymentQuery,
+        responses=r.answers({200: int}, 422),
+        summary="Count deployments matching filters",
+    )
     def count(self, request: Request) -> Response:
         return Response(
             selectors.deployments_count(where=field_body(request, s.DeploymentQuery).q())
         )
 
     @extend_schema(
-        request=s.DeploymentPaginateBody, responses=r.answers({200: o.DeploymentPage}, 422)
+        request=s.DeploymentPaginateBody,
+        responses=r.answers({200: o.DeploymentPage}, 422),
+        summary="A page of deployments matching filters",
     )
     def paginate(self, request: Request) -> Response:
         body = field_body(request, s.DeploymentPaginateBody)
@@ -176,7 +195,9 @@ class DeploymentViewSet(PrefectViewSet):
         )
 
     @extend_schema(
-        request=s.DeploymentBulkDeleteBody, responses=r.answers({200: o.BulkDeleteOut}, 422)
+        request=s.DeploymentBulkDeleteBody,
+        responses=r.answers({200: o.BulkDeleteOut}, 422),
+        summary="Delete the deployments matching a filter (at most `limit`)",
     )
     def bulk_delete(self, request: Request) -> Response:
         body = field_body(request, s.DeploymentBulkDeleteBody)
@@ -185,12 +206,18 @@ class DeploymentViewSet(PrefectViewSet):
         deleted = [str(i) for i in ids if deployment_delete(deployment_id=i)]
         return Response({"deleted": deleted})
 
-    @extend_schema(request=None, responses=r.answers({200: o.Null}, 404))
+    @extend_schema(
+        request=None,
+        responses=r.answers({200: o.Null}, 404),
+        summary="Pause a deployment and drop its auto-scheduled runs",
+    )
     def pause(self, request: Request, id: UUID) -> Response:
         deployment_pause(deployment=deployment_or_404(id))
         return Response(None, status=200)
 
-    @extend_schema(request=None, responses=r.answers({200: o.Null}, 404))
+    @extend_schema(
+        request=None, responses=r.answers({200: o.Null}, 404), summary="Resume a paused deployment"
+    )
     def resume(self, request: Request, id: UUID) -> Response:
         deployment_resume(deployment=deployment_or_404(id))
         return Response(None, status=200)
