@@ -161,3 +161,29 @@ def test_automation_routes_the_clients_call(api: APIClient, db: None) -> None:
     assert (related.status_code, related.json()) == (200, [])
     owned = api.delete("/api/automations/owned-by/prefect.deployment.x")
     assert owned.status_code == 202
+
+
+def test_serve_again_patch_replaces_schedules_clears_queue_and_limit(
+    create: Any, api: APIClient
+) -> None:
+    from flowruns.models import WorkPool
+
+    WorkPool.objects.create(name="proc")
+    data = create(schedules=[{"schedule": INTERVAL}], work_pool_name="proc", concurrency_limit=2)
+    assert data["global_concurrency_limit"]["limit"] == 2
+    body = {
+        "version": "v2", "version_info": {"type": "prefect:simple", "version": "v2"},
+        "description": None, "parameters": {"name": "x"}, "paused": False,
+        "schedules": [{"schedule": {"interval": 60.0, "anchor_date": "2026-01-01T00:00:00Z",
+                                    "timezone": "UTC"}, "active": True}],
+        "concurrency_limit": None, "concurrency_options": None, "tags": ["s"],
+        "work_queue_name": None, "work_pool_name": None, "job_variables": {},
+        "entrypoint": "flows.py:hello", "enforce_parameter_schema": True, "pull_steps": None,
+    }  # fmt: skip
+    assert api.patch(f"/api/deployments/{data['id']}", body, format="json").status_code == 204
+    after = api.get(f"/api/deployments/{data['id']}").json()
+    assert [s["schedule"]["interval"] for s in after["schedules"]] == [60.0]
+    assert (after["work_queue_id"], after["work_pool_name"]) == (None, None)
+    assert (after["global_concurrency_limit"], after["pull_steps"]) == (None, None)
+    assert (after["version"], after["parameters"]) == ("v2", {"name": "x"})
+    assert after["updated"] > data["updated"]
