@@ -173,10 +173,23 @@ def deployment_schedule_runs(
 
 
 def deployment_schedule_now(deployment_id: UUID, now: datetime) -> None:
-    """Schedule right after a write (create, PATCH, resume, schedule edits), so runs appear
-    without waiting for a loop; a failure is logged and left to the scheduler service."""
+    """Schedule the next `MIN_RUNS` dates right after a write (create, PATCH, resume), so
+    runs appear without waiting for a loop while the request stays short (a 10-second
+    interval would otherwise write 100 runs before answering); the scheduler service's
+    recent-deployments loop adds the rest within seconds. A failure is logged and left to
+    the service."""
+    settings = scheduler_settings()
+    window = Window.default(now, settings)
+    window = Window(
+        now=window.now,
+        start=window.start,
+        end=window.end,
+        min_runs=window.min_runs,
+        max_runs=settings.min_runs,
+        min_time=window.min_time,
+    )
     try:
-        deployment_schedule_runs(deployment_id=deployment_id, window=Window.default(now))
+        deployment_schedule_runs(deployment_id=deployment_id, window=window)
     except Exception:
         logger.exception("scheduling deployment %s after a write failed", deployment_id)
 

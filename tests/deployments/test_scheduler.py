@@ -111,3 +111,17 @@ def test_cron_in_a_timezone_keys_on_local_time(create: Any) -> None:
     assert run.idempotency_key.endswith(" 2026-12-05 22:00:00-05:00")
     assert run.created_by["display_value"] == "nightly"
     assert Deployment.objects.get(pk=data["id"]).paused is False
+
+
+def test_a_create_schedules_min_runs_at_once_and_the_recent_loop_the_rest(
+    api: APIClient, flow: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from .conftest import deployment_body
+
+    every_5m = {"interval": 300, "anchor_date": "2026-01-01T00:00:00Z"}
+    body = deployment_body(flow.id, schedules=[{"schedule": every_5m}])
+    with django_capture_on_commit_callbacks(execute=True):
+        data = api.post("/api/deployments/", body, format="json").json()
+    assert len(_auto_runs(data["id"])) == 3  # at once, in the request
+    scheduler.sweep_recent(timezone.now())
+    assert len(_auto_runs(data["id"])) in (12, 13)  # the rest of the next hour
