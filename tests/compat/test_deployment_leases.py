@@ -1,13 +1,12 @@
 """The real flow engine runs deployment runs under a concurrency limit: it renews the run's
 lease as it starts (answered 204, so the run is not stopped), and a run whose lease lapsed
 while it waited for infrastructure takes a free slot again at RUNNING (R7) and runs under the
-new lease. Deployments have no API yet, so the limited deployment is inserted directly."""
+new lease. The limited deployment is created through `POST /deployments/`."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -25,17 +24,15 @@ def database(compat_server):
 
 
 @pytest.fixture
-def deployment(rest, database, nonce) -> tuple[str, str]:
+def deployment(rest, nonce) -> tuple[str, str]:
     """(deployment id, flow id) of a deployment limited to one run at a time."""
     flow = rest.post("/flows/", {"name": f"compat-leases-{nonce}"})
-    deployment_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
-    database.execute(
-        "INSERT INTO deployment (id, created, updated, name, flow_id, tags, labels, paused,"
-        " job_variables, concurrency_limit, collision_strategy)"
-        " VALUES (%s, %s, %s, %s, %s, '[]', '{}', false, '{}', 1, 'ENQUEUE')",
-        [deployment_id, now, now, f"limited-{deployment_id[:8]}", flow["id"]],
-    )
+    body = {
+        "name": f"limited-{uuid.uuid4().hex[:8]}",
+        "flow_id": flow["id"],
+        "concurrency_limit": 1,
+    }
+    deployment_id = rest.post("/deployments/", body)["id"]
     return deployment_id, flow["id"]
 
 
