@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from .selectors import (
+    BUSIEST_SAMPLE,
     RANGES,
     STUCK_CANCELLING_AFTER,
     STUCK_RUNNING_AFTER,
@@ -32,10 +33,14 @@ def _chart(dashboard: Dashboard) -> Any:
             start=b.start,
             end=b.end,
             counts=b.counts,
-            href=runs + "?" + urlencode({
-                "expected_start_time__gte": b.start.isoformat(),
-                "expected_start_time__lt": b.end.isoformat(),
-            }),
+            href=runs
+            + "?"
+            + urlencode(
+                {
+                    "expected_start_time__gte": b.start.isoformat(),
+                    "expected_start_time__lt": b.end.isoformat(),
+                }
+            ),
         )
         for b in dashboard.history
     ]
@@ -63,6 +68,7 @@ class OperatorAdminSite(admin.AdminSite):
             context["dashboard"] = dashboard
             context["dashboard_chart"] = _chart(dashboard)
             context["dashboard_ranges"] = [(key, label) for key, (label, _, _) in RANGES.items()]
+            context["busiest_sample"] = f"{BUSIEST_SAMPLE:,}"
             context["stuck_running_after"] = _span(STUCK_RUNNING_AFTER)
             context["stuck_cancelling_after"] = _span(STUCK_CANCELLING_AFTER)
         response: TemplateResponse = super().index(request, context)

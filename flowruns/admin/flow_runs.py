@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from flowruns.errors import DetailError
 from flowruns.filters.compile import flow_run_filter_q
 from flowruns.filters.schemas import (
     FlowRunFilter,
@@ -21,13 +22,12 @@ from flowruns.filters.schemas import (
     FlowRunFilterIdempotencyKey,
     FlowRunFilterName,
 )
-from flowruns.errors import DetailError
 from flowruns.models import Deployment, FlowRun
 from flowruns.selectors.graphs import flow_run_graph
 
 from .actions import FLOW_RUN_ACTIONS
-from .charts.timeline import run_timeline
 from .base import ReadOnlyAdmin
+from .charts.timeline import run_timeline
 from .display import pretty_json, run_duration, state_badge, tag_list
 from .filters import (
     DeploymentNameFilter,
@@ -138,18 +138,20 @@ class FlowRunAdmin(ReadOnlyAdmin):
         ("More", {"classes": ("collapse",), "fields": MORE_FIELDS}),
     )
     # The detail page edits nothing: every field it shows is read-only.
-    readonly_fields = (
-        SUMMARY_FIELDS + ("timeline",) + TIMING_FIELDS + DOCUMENT_FIELDS + MORE_FIELDS
-    )
+    readonly_fields = (*SUMMARY_FIELDS, "timeline", *TIMING_FIELDS, *DOCUMENT_FIELDS, *MORE_FIELDS)
     # The dashboard's chart links each bar to the runs expected in its bucket.
     BUCKET_LOOKUPS = ("expected_start_time__gte", "expected_start_time__lt")
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         return lookup in self.BUCKET_LOOKUPS or super().lookup_allowed(lookup, value, request)
 
     def has_orchestrate_permission(self, request: HttpRequest) -> bool:
         """Actions change runs: they need the change permission Django would ask for."""
         return request.user.has_perm("flowruns.change_flowrun")
+
+    def has_remove_permission(self, request: HttpRequest) -> bool:
+        """The delete action needs Django's delete permission (the form's delete stays off)."""
+        return request.user.has_perm("flowruns.delete_flowrun")
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[FlowRun], search_term: str

@@ -113,8 +113,12 @@ def test_busiest_flows_and_deployments_with_failure_rates(admin_client):
 def test_each_service_shows_its_last_pass_and_a_stale_one_is_flagged(admin_client):
     now = timezone.now()
     ServiceState.objects.create(
-        name="late_runs", interval_seconds=5, last_started=now - timedelta(seconds=3),
-        last_duration_ms=12, last_examined=40, last_changed=2,
+        name="late_runs",
+        interval_seconds=5,
+        last_started=now - timedelta(seconds=3),
+        last_duration_ms=12,
+        last_examined=40,
+        last_changed=2,
     )
     ServiceState.objects.create(
         name="zombie_flow_runs", interval_seconds=5, last_started=now - timedelta(hours=2)
@@ -146,7 +150,10 @@ def test_a_user_who_cannot_view_runs_gets_no_dashboard(client):
 def test_dashboard_query_count_is_bounded(admin_client, django_assert_max_num_queries):
     flows = [FlowFactory.create() for _ in range(12)]
     for i in range(60):
-        run(StateType.COMPLETED if i % 3 else StateType.FAILED, flow=flows[i % 12],
-            deployment_id=DeploymentFactory.create(flow=flows[i % 12]).id if i < 12 else None)
+        run(
+            StateType.COMPLETED if i % 3 else StateType.FAILED,
+            flow=flows[i % 12],
+            deployment_id=DeploymentFactory.create(flow=flows[i % 12]).id if i < 12 else None,
+        )
     with django_assert_max_num_queries(18):
         admin_client.get(INDEX)

@@ -42,7 +42,7 @@ class BarBucket:
 
 
 def nice_max(value: int) -> int:
-    """The smallest 1/2/5 × 10^k at or above `value` (at least 1)."""
+    """The smallest 1, 2 or 5 times a power of ten at or above `value` (at least 1)."""
     scale = 1
     while True:
         for step in (1, 2, 5):
@@ -65,10 +65,20 @@ def stacked_bars(buckets: Sequence[BarBucket], *, label: str) -> SafeString:
     for k in range(5):
         value = top * k // 4
         y = TOP + plot_h - plot_h * k / 4
-        parts.append(element("line", x1=LEFT, x2=WIDTH - RIGHT, y1=f"{y:.1f}", y2=f"{y:.1f}",
-                             stroke="#ddd"))
-        parts.append(element("text", f"{value:,}", x=LEFT - 6, y=f"{y + 4:.1f}",
-                             text_anchor="end", font_size=11, fill="#666"))
+        parts.append(
+            element("line", x1=LEFT, x2=WIDTH - RIGHT, y1=f"{y:.1f}", y2=f"{y:.1f}", stroke="#ddd")
+        )
+        parts.append(
+            element(
+                "text",
+                f"{value:,}",
+                x=LEFT - 6,
+                y=f"{y + 4:.1f}",
+                text_anchor="end",
+                font_size=11,
+                fill="#666",
+            )
+        )
     n = max(len(buckets), 1)
     slot = plot_w / n
     gap = min(4.0, slot * 0.2)
@@ -77,29 +87,51 @@ def stacked_bars(buckets: Sequence[BarBucket], *, label: str) -> SafeString:
     for i, bucket in enumerate(buckets):
         x = LEFT + i * slot + gap / 2
         y = TOP + plot_h
-        when = f"{_label(bucket.start, with_day=True)} – {_label(bucket.end, with_day=False)}"
+        when = f"{_label(bucket.start, with_day=True)} to {_label(bucket.end, with_day=False)}"
         segments = []
         for state in sorted(bucket.counts, key=_stack_key):
             count = bucket.counts[state]
             h = plot_h * count / top
             y -= h
-            segments.append(rect(
-                x, y, slot - gap, h,
-                title=f"{when}: {count:,} {state.capitalize() if state else 'no state'}",
-                fill=STATE_COLOURS.get(state, NO_STATE_COLOUR),
-                class_=f"bar state-{(state or 'none').lower()}",
-            ))
+            segments.append(
+                rect(
+                    x,
+                    y,
+                    slot - gap,
+                    h,
+                    title=f"{when}: {count:,} {state.capitalize() if state else 'no state'}",
+                    fill=STATE_COLOURS.get(state, NO_STATE_COLOUR),
+                    class_=f"bar state-{(state or 'none').lower()}",
+                )
+            )
         if not segments:
-            segments.append(rect(x, TOP + plot_h - 1, slot - gap, 1, title=f"{when}: no runs",
-                                 fill="#eee", class_="bar empty"))
+            segments.append(
+                rect(
+                    x,
+                    TOP + plot_h - 1,
+                    slot - gap,
+                    1,
+                    title=f"{when}: no runs",
+                    fill="#eee",
+                    class_="bar empty",
+                )
+            )
         group = "".join(segments)
         if bucket.href:
             group = f'<a href="{escape(bucket.href)}">{group}</a>'
         parts.append(group)
         if i % every == 0:
-            parts.append(element("text", _label(bucket.start, with_day=with_day),
-                                 x=f"{x:.1f}", y=HEIGHT - 8, font_size=11, fill="#666"))
-    return mark_safe(svg(WIDTH, HEIGHT, parts, label=label, class_="runs-chart"))  # noqa: S308
+            parts.append(
+                element(
+                    "text",
+                    _label(bucket.start, with_day=with_day),
+                    x=f"{x:.1f}",
+                    y=HEIGHT - 8,
+                    font_size=11,
+                    fill="#666",
+                )
+            )
+    return mark_safe(svg(WIDTH, HEIGHT, parts, label=label, class_="runs-chart"))
 
 
 def _stack_key(state: str) -> int:

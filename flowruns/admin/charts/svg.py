@@ -8,8 +8,26 @@ from datetime import datetime, timedelta
 from django.utils.html import escape
 
 # Tick steps a time axis may use, smallest first (seconds).
-TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
-              43200, 86400)
+TICK_STEPS = (
+    1,
+    2,
+    5,
+    10,
+    15,
+    30,
+    60,
+    120,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    7200,
+    10800,
+    21600,
+    43200,
+    86400,
+)
 
 
 def attrs(**values: object) -> str:
@@ -29,8 +47,9 @@ def element(tag: str, text: str | None = None, **values: object) -> str:
 
 
 def rect(x: float, y: float, width: float, height: float, *, title: str, **values: object) -> str:
-    shape = attrs(x=f"{x:.1f}", y=f"{y:.1f}", width=f"{max(width, 0.5):.1f}",
-                  height=f"{height:.1f}", **values)
+    shape = attrs(
+        x=f"{x:.1f}", y=f"{y:.1f}", width=f"{max(width, 0.5):.1f}", height=f"{height:.1f}", **values
+    )
     return f"<rect {shape}><title>{escape(title)}</title></rect>"
 
 
