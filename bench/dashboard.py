@@ -56,16 +56,30 @@ def prepare() -> str:
     start = now - timedelta(minutes=12)
     flow, _ = Flow.objects.get_or_create(name="nightly-etl")
     run = FlowRun.objects.create(
-        flow=flow, name=DEMO_RUN, expected_start_time=start - timedelta(seconds=20),
-        start_time=start, end_time=start + timedelta(minutes=9), state_type="FAILED",
-        state_name="Failed", state_timestamp=start + timedelta(minutes=9), run_count=1,
-        total_run_time=540.0, tags=["team-3", "env:prod"],
+        flow=flow,
+        name=DEMO_RUN,
+        expected_start_time=start - timedelta(seconds=20),
+        start_time=start,
+        end_time=start + timedelta(minutes=9),
+        state_type="FAILED",
+        state_name="Failed",
+        state_timestamp=start + timedelta(minutes=9),
+        run_count=1,
+        total_run_time=540.0,
+        tags=["team-3", "env:prod"],
     )
-    history = [("SCHEDULED", "Scheduled", -20), ("PENDING", "Pending", -5),
-               ("RUNNING", "Running", 0), ("FAILED", "Failed", 540)]
+    history = [
+        ("SCHEDULED", "Scheduled", -20),
+        ("PENDING", "Pending", -5),
+        ("RUNNING", "Running", 0),
+        ("FAILED", "Failed", 540),
+    ]
     for kind, name, offset in history:
         state = FlowRunState.objects.create(
-            flow_run=run, type=kind, name=name, timestamp=start + timedelta(seconds=offset),
+            flow_run=run,
+            type=kind,
+            name=name,
+            timestamp=start + timedelta(seconds=offset),
             state_details={"flow_run_id": str(run.id)},
         )
     run.state = state
@@ -75,9 +89,14 @@ def prepare() -> str:
     steps += [("load", 420, 530, "FAILED"), ("notify", 531, 540, "CANCELLED")]
     for i, (name, begin, end, kind) in enumerate(steps):
         TaskRun.objects.create(
-            flow_run=run, task_key=name, dynamic_key="0", name=f"{name}-{i}",
-            state_type=kind, state_name=kind.capitalize(),
-            start_time=start + timedelta(seconds=begin), end_time=start + timedelta(seconds=end),
+            flow_run=run,
+            task_key=name,
+            dynamic_key="0",
+            name=f"{name}-{i}",
+            state_type=kind,
+            state_name=kind.capitalize(),
+            start_time=start + timedelta(seconds=begin),
+            end_time=start + timedelta(seconds=end),
             expected_start_time=start + timedelta(seconds=begin),
             total_run_time=float(end - begin),
         )
@@ -92,8 +111,9 @@ def login(base: str) -> urllib.request.OpenerDirector:
     body = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": token, "username": USER, "password": PASSWORD, "next": "/admin/"}
     ).encode()
-    request = urllib.request.Request(f"{base}/admin/login/", data=body,
-                                     headers={"Referer": f"{base}/admin/login/"})
+    request = urllib.request.Request(
+        f"{base}/admin/login/", data=body, headers={"Referer": f"{base}/admin/login/"}
+    )
     landing = opener.open(request).read().decode()
     if 'id="dashboard"' not in landing:
         raise SystemExit("login failed or the dashboard is missing")
@@ -114,9 +134,14 @@ def time_page(opener: Any, url: str, requests: int, warmup: int) -> dict[str, An
     def pct(p: float) -> float:
         return round(times[min(len(times) - 1, int(p * len(times)))], 1)
 
-    return {"requests": requests, "p50_ms": round(statistics.median(times), 1),
-            "p90_ms": pct(0.9), "p99_ms": pct(0.99), "max_ms": round(times[-1], 1),
-            "bytes": size}
+    return {
+        "requests": requests,
+        "p50_ms": round(statistics.median(times), 1),
+        "p90_ms": pct(0.9),
+        "p99_ms": pct(0.99),
+        "max_ms": round(times[-1], 1),
+        "bytes": size,
+    }
 
 
 def main() -> None:
@@ -157,10 +182,13 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'flow_run'")
             estimate = cursor.fetchone()[0]
-        Path(args.json).write_text(json.dumps(
-            {"flow_runs": runs or estimate, "workers": args.workers, "pages": results},
-            indent=2,
-        ) + "\n")
+        Path(args.json).write_text(
+            json.dumps(
+                {"flow_runs": runs or estimate, "workers": args.workers, "pages": results},
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

@@ -193,8 +193,8 @@ class LogChangeList(LeanChangeList):
         flow_names = dict(FlowRun.objects.filter(id__in=flow_runs).values_list("id", "name"))
         task_names = dict(TaskRun.objects.filter(id__in=task_runs).values_list("id", "name"))
         for row in rows:
-            row.flow_run_name = flow_names  # type: ignore[attr-defined]
-            row.task_run_name = task_names  # type: ignore[attr-defined]
+            row.flow_run_name = flow_names
+            row.task_run_name = task_names
 
 
 def task_run_log_lines(task_run_id: UUID, limit: int) -> SafeString:
