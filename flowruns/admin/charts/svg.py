@@ -57,8 +57,8 @@ def svg(width: int, height: int, parts: Iterable[str], *, label: str, class_: st
     body = "".join(parts)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" {attrs(aria_label=label, class_=class_)} '
-        f'style="max-width:{width}px;font-family:sans-serif">{body}</svg>'
+        f'width="{width}" height="{height}" role="img" {attrs(aria_label=label, class_=class_)} '
+        f'style="max-width:100%;height:auto;font-family:sans-serif">{body}</svg>'
     )
 
 
