@@ -254,6 +254,10 @@ class WhenFilter(admin.SimpleListFilter):
         value, now = self.value(), timezone.now()
         if value is None and ExpectedStartFilter.parameter_name in request.GET:
             return queryset  # an expected-start range was asked for: it decides
+        if value is None and request.method == "POST" and request.POST.get("select_across") != "1":
+            # An action on rows picked by id (e.g. from a link to a run that has no expected
+            # start yet) acts on them whatever the default view hides.
+            return queryset
         if value == "all":
             return queryset
         if value == "upcoming":

@@ -242,3 +242,12 @@ def test_view_only_staff_see_no_actions(client, make_run):
     run_action(client, "cancel_flow_runs", [run])
     run.refresh_from_db()
     assert run.state_type == "RUNNING"
+
+
+def test_an_action_reaches_a_selected_run_the_default_view_hides(admin_client):
+    from tests.factories import FlowRunFactory
+
+    run = FlowRunFactory.create(state_type=StateType.RUNNING, with_state=True)
+    assert run.expected_start_time is None  # not in "Recent and active"
+    response = run_action(admin_client, "mark_flow_runs_failed", [run])
+    assert messages_of(response) == [f'Mark failed: 1 run now Failed: "{run.name}".']
