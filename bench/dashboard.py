@@ -144,12 +144,52 @@ def time_page(opener: Any, url: str, requests: int, warmup: int) -> dict[str, An
     }
 
 
+def in_process(pages: dict[str, str], requests: int, warmup: int) -> dict[str, Any]:
+    """The same pages through Django's test client in this process: wall time, this
+    process's CPU time and the SQL time per request. On a shared, busy machine the CPU and
+    SQL figures say what the page costs; the wall time also says how long it waited."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(User.objects.get(username=USER))
+    results: dict[str, Any] = {}
+    for label, path in pages.items():
+        for _ in range(warmup):
+            client.get(path)
+        wall, cpu, sql, queries = [], [], [], 0
+        for _ in range(requests):
+            began, began_cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+            wall.append((time.perf_counter() - began) * 1000)
+            cpu.append((time.process_time() - began_cpu) * 1000)
+            sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+            queries = len(captured.captured_queries)
+            assert response.status_code == 200, (path, response.status_code)
+        results[label] = {
+            "requests": requests,
+            "wall_p50_ms": round(statistics.median(wall), 1),
+            "wall_p99_ms": round(sorted(wall)[min(len(wall) - 1, int(0.99 * len(wall)))], 1),
+            "cpu_p50_ms": round(statistics.median(cpu), 1),
+            "sql_p50_ms": round(statistics.median(sql), 1),
+            "queries": queries,
+        }
+        print(f"{label:34} " + "  ".join(f"{k}={v}" for k, v in results[label].items()))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", help="write the figures here")
+    parser.add_argument(
+        "--in-process", action="store_true", help="also time the pages in-process (CPU, SQL)"
+    )
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres"):
@@ -159,6 +199,7 @@ def main() -> None:
     from flowruns.models import FlowRun
 
     runs = FlowRun.objects.count() if FlowRun.objects.count() < 100_000 else None
+    load_before = os.getloadavg()[0]  # the machine's own load: a busy box inflates every figure
     server = Server("asgi", database_url, args.workers)
     server.start()
     try:
@@ -176,6 +217,7 @@ def main() -> None:
             print(f"{label:34} " + "  ".join(f"{k}={v}" for k, v in results[label].items()))
     finally:
         server.stop()
+    inproc = in_process(pages, args.requests, args.warmup) if args.in_process else None
     if args.json:
         from django.db import connection
 
@@ -184,7 +226,14 @@ def main() -> None:
             estimate = cursor.fetchone()[0]
         Path(args.json).write_text(
             json.dumps(
-                {"flow_runs": runs or estimate, "workers": args.workers, "pages": results},
+                {
+                    "flow_runs": runs or estimate,
+                    "workers": args.workers,
+                    "load_average_1m_before": load_before,
+                    "load_average_1m_after": os.getloadavg()[0],
+                    "pages": results,
+                    "in_process": inproc,
+                },
                 indent=2,
             )
             + "\n"
