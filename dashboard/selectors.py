@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.db import connection
 from django.utils import timezone
 
 from background.models import ServiceState
@@ -134,28 +135,47 @@ def stuck_runs(*, state_type: StateType, older_than: timedelta, now: datetime) -
     return RunGroup(min(count, COUNT_CAP), count > COUNT_CAP, list(runs))
 
 
+def _sample_counts(*, since: datetime, now: datetime) -> list[tuple[UUID, UUID | None, str, int]]:
+    """(flow, deployment, state type, runs) over the sample, grouped by the database: a
+    few dozen rows come back instead of thousands."""
+    sample = (
+        FlowRun.objects.filter(expected_start_time__gte=since, expected_start_time__lt=now)
+        .order_by("-expected_start_time", "-id")
+        .values_list("flow_id", "deployment_id", "state_type")[:BUSIEST_SAMPLE]
+    )
+    sql, params = sample.query.sql_with_params()
+    uuid_field = FlowRun._meta.get_field("flow")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT sample.flow_id, sample.deployment_id, sample.state_type, COUNT(*) "
+            f"FROM ({sql}) AS sample GROUP BY 1, 2, 3",
+            params,
+        )
+        rows = cursor.fetchall()
+    convert = uuid_field.target_field.to_python
+    return [
+        (convert(flow), None if deployment is None else convert(deployment), state, n)
+        for flow, deployment, state, n in rows
+    ]
+
+
 def busiest(*, since: datetime, now: datetime) -> tuple[list[Activity], list[Activity]]:
     """The flows and the deployments with the most runs among the newest `BUSIEST_SAMPLE`
     runs expected to start in [since, now), busiest first, each with its runs per state type
     and its failure rate. The sample keeps the page's cost flat however busy the day was
     (one read along the expected-start index)."""
-    rows = (
-        FlowRun.objects.filter(expected_start_time__gte=since, expected_start_time__lt=now)
-        .order_by("-expected_start_time", "-id")
-        .values_list("flow_id", "deployment_id", "state_type")[:BUSIEST_SAMPLE]
-    )
     flows: dict[UUID, Activity] = {}
     deployments: dict[UUID, Activity] = {}
-    for flow_id, deployment_id, state_type in rows:
+    for flow_id, deployment_id, state_type, n in _sample_counts(since=since, now=now):
         targets = [flows.setdefault(flow_id, Activity(flow_id, ""))]
         if deployment_id is not None:
             targets.append(deployments.setdefault(deployment_id, Activity(deployment_id, "")))
         state = state_type or ""
         for activity in targets:
-            activity.total += 1
-            activity.by_state[state] = activity.by_state.get(state, 0) + 1
+            activity.total += n
+            activity.by_state[state] = activity.by_state.get(state, 0) + n
             if state in FAILURE_TYPES:
-                activity.failed += 1
+                activity.failed += n
     top_flows = sorted(flows.values(), key=lambda a: (-a.total, str(a.id)))[:TOP]
     top_deployments = sorted(deployments.values(), key=lambda a: (-a.total, str(a.id)))[:TOP]
     names = dict(Flow.objects.filter(id__in=[a.id for a in top_flows]).values_list("id", "name"))
