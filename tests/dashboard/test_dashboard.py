@@ -157,3 +157,14 @@ def test_dashboard_query_count_is_bounded(admin_client, django_assert_max_num_qu
         )
     with django_assert_max_num_queries(18):
         admin_client.get(INDEX)
+
+
+def test_stuck_counts_stop_at_the_cap_and_say_so(admin_client, monkeypatch):
+    from dashboard import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    old = timezone.now() - timedelta(hours=8)
+    for _ in range(3):
+        run(StateType.RUNNING, state_timestamp=old)
+    html = admin_client.get(INDEX).content.decode()
+    assert '<span class="big">2+</span>Running for more than 6 hours' in html
