@@ -233,9 +233,10 @@ class WhenFilter(admin.SimpleListFilter):
     title = "when"
     parameter_name = "show"
     DEFAULT_LABEL = "Recent and active"
+    UPCOMING = "upcoming"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("upcoming", "Upcoming (scheduled)"), ("all", "All, including upcoming")]
+        return [(self.UPCOMING, "Upcoming (scheduled)"), ("all", "All, including upcoming")]
 
     def choices(self, changelist: ChangeList) -> Iterator[Any]:
         yield {
@@ -260,6 +261,6 @@ class WhenFilter(admin.SimpleListFilter):
             return queryset
         if value == "all":
             return queryset
-        if value == "upcoming":
+        if value == self.UPCOMING:
             return queryset.filter(expected_start_time__gt=now)
         return queryset.filter(expected_start_time__lte=now)

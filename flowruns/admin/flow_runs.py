@@ -142,6 +142,13 @@ class FlowRunAdmin(ReadOnlyAdmin):
     # The dashboard's chart links each bar to the runs expected in its bucket.
     BUCKET_LOOKUPS = ("expected_start_time__gte", "expected_start_time__lt")
 
+    def get_ordering(self, request: HttpRequest) -> Any:
+        """Upcoming runs soonest first (the expected-start index read backwards); every other
+        view newest first. A column the operator sorts by still wins."""
+        if request.GET.get(WhenFilter.parameter_name) == WhenFilter.UPCOMING:
+            return ("expected_start_time", "id")
+        return super().get_ordering(request)
+
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         return lookup in self.BUCKET_LOOKUPS or super().lookup_allowed(lookup, value, request)
 

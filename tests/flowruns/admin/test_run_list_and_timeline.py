@@ -33,6 +33,14 @@ def test_upcoming_and_all_are_one_click_away(admin_client, make_run):
     assert listed_names(admin_client.get(CHANGELIST + "?show=all")) == ["next-week", "finished"]
 
 
+def test_upcoming_runs_are_listed_soonest_first(admin_client, make_run):
+    make_run(StateType.SCHEDULED, name="in-a-week", age=timedelta(days=-7))
+    make_run(StateType.SCHEDULED, name="tomorrow", age=timedelta(days=-1))
+    make_run(StateType.SCHEDULED, name="in-an-hour", age=timedelta(hours=-1))
+    names = listed_names(admin_client.get(CHANGELIST + "?show=upcoming"))
+    assert names == ["in-an-hour", "tomorrow", "in-a-week"]
+
+
 def test_an_expected_start_range_overrides_the_default(admin_client, make_run):
     make_run(StateType.SCHEDULED, name="next-week", age=timedelta(days=-7))
     assert listed_names(admin_client.get(CHANGELIST + "?expected_start=future")) == ["next-week"]
