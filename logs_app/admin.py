@@ -15,13 +15,14 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from flowruns.admin.base import ReadOnlyAdmin
+from flowruns.admin.base import LeanChangeList, ReadOnlyAdmin
 from flowruns.admin.filters import TextInputFilter, TimeRangeFilter
 from flowruns.admin.run_logs import register_task_run_logs
 from flowruns.filters.compile import log_filter_q
@@ -33,6 +34,7 @@ from flowruns.filters.schemas import (
     LogFilterTextSearch,
     LogFilterTimestamp,
 )
+from flowruns.models import FlowRun, TaskRun
 from logs_app.levels import LEVELS, level_name
 from logs_app.models import Log
 
@@ -81,7 +83,7 @@ class TimestampFilter(TimeRangeFilter):
 
 @admin.register(Log)
 class LogAdmin(ReadOnlyAdmin):
-    list_display = ("log_time", "level_badge", "short_message", "name", "flow_run", "task_run_id")
+    list_display = ("log_time", "level_badge", "short_message", "name", "flow_run", "task_run")
     list_display_links = ("log_time",)
     ordering = ("-timestamp", "-id")
     sortable_by = ("log_time",)
@@ -98,7 +100,7 @@ class LogAdmin(ReadOnlyAdmin):
         "level_badge",
         "name",
         "flow_run",
-        "task_run_id",
+        "task_run",
         "message_block",
         "created",
     )
@@ -150,12 +152,49 @@ class LogAdmin(ReadOnlyAdmin):
     def message_block(self, obj: Log) -> SafeString:
         return format_html('<pre style="white-space:pre-wrap;margin:0">{}</pre>', obj.message)
 
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return LogChangeList
+
     @admin.display(description="flow run")
     def flow_run(self, obj: Log) -> SafeString | str:
         if obj.flow_run_id is None:
             return "-"
         url = reverse("admin:flowruns_flowrun_change", args=[obj.flow_run_id])
-        return format_html('<a href="{}">{}</a>', url, obj.flow_run_id)
+        name = _run_name(obj, "flow_run_name", FlowRun, obj.flow_run_id)
+        return format_html('<a href="{}" title="{}">{}</a>', url, obj.flow_run_id, name)
+
+    @admin.display(description="task run")
+    def task_run(self, obj: Log) -> SafeString | str:
+        if obj.task_run_id is None:
+            return "-"
+        url = reverse("admin:flowruns_taskrun_change", args=[obj.task_run_id])
+        name = _run_name(obj, "task_run_name", TaskRun, obj.task_run_id)
+        return format_html('<a href="{}" title="{}">{}</a>', url, obj.task_run_id, name)
+
+
+def _run_name(obj: Log, attribute: str, model: Any, run_id: UUID) -> str:
+    """The name the list page read for the whole page (`LogChangeList`); on the detail page,
+    one lookup. A run deleted since its logs were written shows its id."""
+    names: dict[UUID, str] | None = getattr(obj, attribute, None)
+    if names is None:
+        names = dict(model.objects.filter(pk=run_id).values_list("id", "name"))
+    return names.get(run_id, str(run_id))
+
+
+class LogChangeList(LeanChangeList):
+    """Reads the names of the page's flow runs and task runs in one query each, so the
+    columns show names (and link them) without a query per row."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        rows = list(self.result_list)
+        flow_runs = {row.flow_run_id for row in rows if row.flow_run_id is not None}
+        task_runs = {row.task_run_id for row in rows if row.task_run_id is not None}
+        flow_names = dict(FlowRun.objects.filter(id__in=flow_runs).values_list("id", "name"))
+        task_names = dict(TaskRun.objects.filter(id__in=task_runs).values_list("id", "name"))
+        for row in rows:
+            row.flow_run_name = flow_names
+            row.task_run_name = task_names
 
 
 def task_run_log_lines(task_run_id: UUID, limit: int) -> SafeString:

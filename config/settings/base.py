@@ -62,7 +62,8 @@ with environment() as env:
     EVENTS_SOCKET_THREADS = env.int("EVENTS_SOCKET_THREADS", 2)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # the admin with the dashboard as its index (dashboard/apps.py)
+    "dashboard.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "concurrency.apps.ConcurrencyConfig",
     "deployments.apps.DeploymentsConfig",
     "background.apps.BackgroundConfig",
+    "dashboard.apps.DashboardConfig",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +148,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates and times with seconds, ISO-like, everywhere the admin shows them (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -161,8 +161,10 @@ def events_insert_new_with_resources(
     if connection.vendor != "postgresql" or not events or len(events) > COMBINED_MAX_EVENTS:
         return None
     quote = connection.ops.quote_name
-    event_fields = [Event._meta.get_field(column) for column in EVENT_COLUMNS]
-    resource_fields = [EventResource._meta.get_field(column) for column in RESOURCE_COLUMNS]
+    event_fields: list[Any] = [Event._meta.get_field(column) for column in EVENT_COLUMNS]
+    resource_fields: list[Any] = [
+        EventResource._meta.get_field(column) for column in RESOURCE_COLUMNS
+    ]
     event_rows = _event_rows(events)
     resource_rows = _resource_rows(events)
     event_values = "(" + ", ".join(["%s"] * len(EVENT_COLUMNS)) + ")"

@@ -223,3 +223,44 @@ class TaskRunStartFilter(TimeRangeFilter):
     def range_q(self, after: datetime | None, before: datetime | None) -> Q:
         bounds = TaskRunFilterStartTime(after_=after, before_=before)
         return task_run_filter_q(task_runs=TaskRunFilter(start_time=bounds))
+
+
+class WhenFilter(admin.SimpleListFilter):
+    """The list opens on runs that are due or done (expected start not in the future), newest
+    first, rather than on next week's scheduled runs; "Upcoming" shows those, "All" clears
+    it. The range is one bound on the expected-start index the default ordering reads."""
+
+    title = "when"
+    parameter_name = "show"
+    DEFAULT_LABEL = "Recent and active"
+    UPCOMING = "upcoming"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(self.UPCOMING, "Upcoming (scheduled)"), ("all", "All, including upcoming")]
+
+    def choices(self, changelist: ChangeList) -> Iterator[Any]:
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": self.DEFAULT_LABEL,
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        value, now = self.value(), timezone.now()
+        if value is None and ExpectedStartFilter.parameter_name in request.GET:
+            return queryset  # an expected-start range was asked for: it decides
+        if value is None and request.method == "POST" and request.POST.get("select_across") != "1":
+            # An action on rows picked by id (e.g. from a link to a run that has no expected
+            # start yet) acts on them whatever the default view hides.
+            return queryset
+        if value == "all":
+            return queryset
+        if value == self.UPCOMING:
+            return queryset.filter(expected_start_time__gt=now)
+        return queryset.filter(expected_start_time__lte=now)

@@ -70,7 +70,7 @@ def test_task_run_states_name_the_actor_too(client_with, make_key, keys_required
 
 def test_admin_actions_name_the_admin_user(admin_client, auth_string_on):
     run = FlowRunFactory.create(state_type=StateType.RUNNING, with_state=True)
-    data = {"action": "mark_flow_runs_failed", "_selected_action": [str(run.pk)], "index": 0}
+    data = {"action": "mark_flow_runs_failed", "_selected_action": [str(run.pk)], "post": "yes"}
     admin_client.post("/admin/flowruns/flowrun/", data, follow=True)
     run.refresh_from_db()
     assert run.state_type == "FAILED"

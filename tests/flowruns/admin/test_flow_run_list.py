@@ -34,7 +34,7 @@ def test_list_shows_name_flow_state_badge_times_duration_run_count_and_tags(
     assert 'class="state-badge state-completed"' in page and ">Completed</span>" in page
     assert "2m 05s" in page
     assert "prod, nightly" in page
-    for header in ("Expected start time", "Start time", "End time", "Run count", "Duration"):
+    for header in ("Expected start time", "Start time", "Run count", "Duration"):
         assert header in page
 
 

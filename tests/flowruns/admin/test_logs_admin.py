@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import LogFactory
+from tests.factories import FlowRunFactory, LogFactory, TaskRunFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,31 @@ def test_newest_first_with_level_and_run_link(admin_client):
     page = response.content.decode()
     assert ">ERROR</span>" in page
     assert f'href="/admin/flowruns/flowrun/{run_id}/change/"' in page
+
+
+def test_log_list_names_the_flow_run_and_links_the_task_run(admin_client):
+    run = FlowRunFactory.create(name="nightly-etl-run")
+    task = TaskRunFactory.create(flow_run=run, name="extract-7")
+    gone = uuid.uuid4()
+    LogFactory.create(message="hello", flow_run_id=run.id, task_run_id=task.id)
+    LogFactory.create(message="orphan", flow_run_id=gone)
+    page = admin_client.get(LOGS).content.decode()
+    assert (
+        f'<a href="/admin/flowruns/flowrun/{run.id}/change/" title="{run.id}">nightly-etl-run</a>'
+        in page
+    )
+    assert (
+        f'<a href="/admin/flowruns/taskrun/{task.id}/change/" title="{task.id}">extract-7</a>'
+        in page
+    )
+    assert f'title="{gone}">{gone}</a>' in page  # a deleted run shows its id
+
+
+def test_a_log_page_names_its_runs(admin_client):
+    run = FlowRunFactory.create(name="nightly-etl-run")
+    log = LogFactory.create(message="hello", flow_run_id=run.id)
+    page = admin_client.get(f"{LOGS}{log.pk}/change/").content.decode()
+    assert ">nightly-etl-run</a>" in page
 
 
 def test_filter_by_flow_run_id_query_parameter(admin_client):
