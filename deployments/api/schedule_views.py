@@ -60,6 +60,17 @@ class DeploymentScheduleViewSet(PrefectViewSet):
         return Response(status=204)
 
 
+class WorkQueueCheckViewSet(PrefectViewSet):
+    @extend_schema(
+        responses=r.answers({200: o.EmptyList}, 404),
+        summary="Legacy tag-filtered work queues that would pick this deployment up (none here)",
+    )
+    def work_queue_check(self, request: Request, id: UUID) -> Response:
+        """Deprecated in Prefect; this server has no tag-filtered (agent) queues."""
+        deployment_or_404(id)
+        return Response([])
+
+
 class AutomationStubViewSet(PrefectViewSet):
     """Automations are out of scope; the deployment clients call these two routes (spec §0)."""
 

@@ -8,7 +8,11 @@ from django.urls import URLPattern, URLResolver, path
 import flowruns.api.urls  # noqa: F401  (registers the `puuid` converter)
 
 from .run_views import DeploymentRunViewSet
-from .schedule_views import AutomationStubViewSet, DeploymentScheduleViewSet
+from .schedule_views import (
+    AutomationStubViewSet,
+    DeploymentScheduleViewSet,
+    WorkQueueCheckViewSet,
+)
 from .views import DeploymentViewSet
 
 deployments = DeploymentViewSet.as_view
@@ -39,6 +43,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{D}/<puuid:id>/pause_deployment", deployments({"post": "pause"})),
     path(f"{D}/<puuid:id>/resume_deployment", deployments({"post": "resume"})),
     path(f"{D}/<puuid:id>/schedule", runs({"post": "schedule"})),
+    path(
+        f"{D}/<puuid:id>/work_queue_check",
+        WorkQueueCheckViewSet.as_view({"get": "work_queue_check"}),
+    ),
     path(f"{D}/<puuid:id>/schedules", schedules({"get": "list_schedules", "post": "create"})),
     path(
         f"{D}/<puuid:id>/schedules/<puuid:schedule_id>",

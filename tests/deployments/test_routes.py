@@ -187,3 +187,10 @@ def test_serve_again_patch_replaces_schedules_clears_queue_and_limit(
     assert (after["global_concurrency_limit"], after["pull_steps"]) == (None, None)
     assert (after["version"], after["parameters"]) == ("v2", {"name": "x"})
     assert after["updated"] > data["updated"]
+
+
+def test_work_queue_check_lists_no_legacy_queues(create: Any, api: APIClient) -> None:
+    data = create()
+    assert api.get(f"/api/deployments/{data['id']}/work_queue_check").json() == []
+    missing = api.get("/api/deployments/00000000-0000-0000-0000-000000000009/work_queue_check")
+    assert missing.json() == {"detail": "Deployment not found"}
