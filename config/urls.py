@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("flowruns.api.urls")),
     path("api/", include("events.api.urls")),
     path("api/", include("variables.api.urls")),
+    path("api/", include("work_pools.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

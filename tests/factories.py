@@ -26,6 +26,7 @@ from flowruns.models import (
     TaskRun,
     WorkPool,
     WorkQueue,
+    Worker,
 )
 from logs_app.models import Log
 
@@ -69,6 +70,14 @@ class WorkQueueFactory(DjangoModelFactory[WorkQueue]):
         model = WorkQueue
 
     name = Sequence(lambda n: f"queue-{n}")
+    work_pool = SubFactory(WorkPoolFactory)
+
+
+class WorkerFactory(DjangoModelFactory[Worker]):
+    class Meta:
+        model = Worker
+
+    name = Sequence(lambda n: f"worker-{n}")
     work_pool = SubFactory(WorkPoolFactory)
 
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "events.apps.EventsConfig",
     "variables.apps.VariablesConfig",
     "concurrency.apps.ConcurrencyConfig",
+    "work_pools.apps.WorkPoolsConfig",
     "background.apps.BackgroundConfig",
 ]
 
