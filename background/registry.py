@@ -8,6 +8,8 @@ so a bad setting stops the server at start-up.
 
 from __future__ import annotations
 
+from work_pools import foreman
+
 from .sweep import Service
 from .sweeps import (
     cancellation_cleanup,
@@ -83,5 +85,14 @@ def _slot_and_retention_services() -> list[Service]:
     ]
 
 
+def _work_pool_services() -> list[Service]:
+    health = foreman.foreman_settings()
+    return [
+        Service(
+            name=foreman.NAME, interval=health.interval, enabled=health.enabled, run=foreman.sweep
+        )
+    ]
+
+
 def services_all() -> list[Service]:
-    return [*_run_state_services(), *_slot_and_retention_services()]
+    return [*_run_state_services(), *_slot_and_retention_services(), *_work_pool_services()]

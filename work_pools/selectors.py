@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.db.models import Count, Q
 
-from flowruns.models import FlowRun, WorkPool, WorkQueue, Worker
+from flowruns.models import FlowRun, Worker, WorkPool, WorkQueue
 from orchestration.states import StateType
 
 from .rules import DEFAULT_AGENT_POOL
@@ -83,7 +83,9 @@ def queue_active_slots(queue_ids: Iterable[UUID]) -> dict[UUID, int]:
 def pool_active_slots(pool_ids: Iterable[UUID]) -> dict[UUID, int]:
     """Runs in PENDING or RUNNING in any queue of each pool (paused queues included)."""
     rows = (
-        FlowRun.objects.filter(work_queue__work_pool_id__in=list(pool_ids), state_type__in=OCCUPYING)
+        FlowRun.objects.filter(
+            work_queue__work_pool_id__in=list(pool_ids), state_type__in=OCCUPYING
+        )
         .values("work_queue__work_pool_id")
         .annotate(n=Count("id"))
     )

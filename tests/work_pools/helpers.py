@@ -26,13 +26,17 @@ PROCESS_TEMPLATE = {
 
 
 def pool(api: Any, name: str = "p1", **extra: Any) -> dict[str, Any]:
-    response = api.post("/api/work_pools/", {"name": name, "type": "process", **extra}, format="json")
+    response = api.post(
+        "/api/work_pools/", {"name": name, "type": "process", **extra}, format="json"
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
 
 def queue(api: Any, pool_name: str, name: str, **extra: Any) -> dict[str, Any]:
-    response = api.post(f"/api/work_pools/{pool_name}/queues", {"name": name, **extra}, format="json")
+    response = api.post(
+        f"/api/work_pools/{pool_name}/queues", {"name": name, **extra}, format="json"
+    )
     assert response.status_code == 201, response.content
     return response.json()
 

@@ -84,7 +84,7 @@ def test_create_stores_the_process_template_verbatim(api):
 
 def test_template_missing_a_key_is_422(api):
     bad = {"name": "p", "base_job_template": {"job_configuration": {}}}
-    [(kind, loc, msg)] = errors(api.post("/api/work_pools/", bad, format="json"))
+    [(kind, _loc, msg)] = errors(api.post("/api/work_pools/", bad, format="json"))
     assert kind == "value_error"
     assert "must contain both a `job_configuration` key and a `variables` key" in msg
 
@@ -102,14 +102,19 @@ def test_template_default_not_matching_its_schema_is_422_on_create_only(api):
         "job_configuration": {"c": "{{ cmd }}"},
         "variables": {"properties": {"cmd": {"type": "integer", "default": "x"}}},
     }
-    response = api.post("/api/work_pools/", {"name": "p", "base_job_template": template}, format="json")
+    response = api.post(
+        "/api/work_pools/", {"name": "p", "base_job_template": template}, format="json"
+    )
     assert response.status_code == 422
     assert response.json()["detail"].startswith(
         "Validation failed for work pool's job variable defaults: Validation failed for field "
         "'cmd'. Failure reason: "
     )
     pool(api, "p")
-    assert api.patch("/api/work_pools/p", {"base_job_template": template}, format="json").status_code == 204
+    assert (
+        api.patch("/api/work_pools/p", {"base_job_template": template}, format="json").status_code
+        == 204
+    )
 
 
 def test_template_block_reference_default_is_404(api):
@@ -117,7 +122,9 @@ def test_template_block_reference_default_is_404(api):
         "job_configuration": {"c": "{{ cmd }}"},
         "variables": {"properties": {"cmd": {"default": {"$ref": {"block_document_id": "x"}}}}},
     }
-    response = api.post("/api/work_pools/", {"name": "p", "base_job_template": template}, format="json")
+    response = api.post(
+        "/api/work_pools/", {"name": "p", "base_job_template": template}, format="json"
+    )
     assert (response.status_code, response.json()) == (404, {"detail": "Block not found."})
 
 
@@ -125,7 +132,10 @@ def test_read_and_missing(api):
     created = pool(api, "p1")
     assert api.get("/api/work_pools/p1").json() == created
     response = api.get("/api/work_pools/nope")
-    assert (response.status_code, response.json()) == (404, {"detail": 'Work pool "nope" not found.'})
+    assert (response.status_code, response.json()) == (
+        404,
+        {"detail": 'Work pool "nope" not found.'},
+    )
 
 
 def test_filter_orders_by_name_and_filters_by_id(api):
@@ -135,8 +145,12 @@ def test_filter_orders_by_name_and_filters_by_id(api):
     assert [p["name"] for p in api.post("/api/work_pools/filter", body, format="json").json()] == [
         "a", "b"
     ]  # fmt: skip
-    body = {"work_pools": {"operator": "and_", "id": {"any_": [b["id"]]}, "name": None, "type": None}}
-    assert [p["name"] for p in api.post("/api/work_pools/filter", body, format="json").json()] == ["b"]
+    body = {
+        "work_pools": {"operator": "and_", "id": {"any_": [b["id"]]}, "name": None, "type": None}
+    }
+    assert [p["name"] for p in api.post("/api/work_pools/filter", body, format="json").json()] == [
+        "b"
+    ]
     assert api.post("/api/work_pools/count", {}, format="json").json() == 2
     assert api.post("/api/work_pools/filter", {"limit": 201}, format="json").status_code == 422
 
@@ -157,7 +171,11 @@ def test_patch_writes_only_present_keys_and_null_clears_the_limit(api):
     pool(api, "p1", description="d", concurrency_limit=3)
     api.patch("/api/work_pools/p1", {"concurrency_limit": None}, format="json")
     body = api.get("/api/work_pools/p1").json()
-    assert (body["description"], body["concurrency_limit"], body["active_slots"]) == ("d", None, None)
+    assert (body["description"], body["concurrency_limit"], body["active_slots"]) == (
+        "d",
+        None,
+        None,
+    )
 
 
 def test_patch_rejects_type_and_name(api):

@@ -9,7 +9,7 @@ from typing import Any
 
 from flowruns.api.serializers.flow_runs import flow_run_out
 from flowruns.encoding import dt
-from flowruns.models import WorkPool, WorkQueue, Worker
+from flowruns.models import Worker, WorkPool, WorkQueue
 
 from ..rules import AGENT_TYPE
 from ..selectors import pool_active_slots, queue_active_slots

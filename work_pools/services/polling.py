@@ -17,7 +17,9 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from flowruns.models import Deployment, FlowRun, WorkPool, WorkQueue
@@ -49,8 +51,12 @@ def _candidates(
     scheduled_before: datetime | None,
     scheduled_after: datetime | None,
 ) -> QuerySet[FlowRun]:
-    runs = FlowRun.objects.filter(work_queue=queue, state_type=SCHEDULED).exclude(
-        Q(empirical_policy__retry_type="in_process")
+    # A missing or null `retry_type` is not `in_process` (plain `exclude` would drop those).
+    retry_type = Coalesce(KT("empirical_policy__retry_type"), Value(""), output_field=TextField())
+    runs = (
+        FlowRun.objects.filter(work_queue=queue, state_type=SCHEDULED)
+        .alias(retry_type=retry_type)
+        .exclude(retry_type="in_process")
     )
     if scheduled_before is not None:
         runs = runs.filter(next_scheduled_start_time__lte=scheduled_before)
@@ -65,7 +71,10 @@ def _occupied(queue_ids: Sequence[UUID], now: datetime) -> dict[UUID, int]:
         FlowRun.objects.filter(work_queue_id__in=list(queue_ids))
         .filter(
             Q(state_type__in=OCCUPYING)
-            | Q(state_type=SCHEDULED, pk__in=FlowRunClaim.objects.filter(expires_at__gt=now).values("flow_run_id"))
+            | Q(
+                state_type=SCHEDULED,
+                pk__in=FlowRunClaim.objects.filter(expires_at__gt=now).values("flow_run_id"),
+            )
         )
         .values("work_queue_id")
         .annotate(n=Count("id"))
@@ -116,7 +125,9 @@ def scheduled_flow_runs_claim(
                 pool_cap = _cap(pool.concurrency_limit, sum(occupied.values()))
         wanted = min(limit, pool_cap)
         for queue in sorted(active, key=lambda q: (q.priority, q.name)):
-            room = min(wanted - len(handed), _cap(queue.concurrency_limit, occupied.get(queue.pk, 0)))
+            room = min(
+                wanted - len(handed), _cap(queue.concurrency_limit, occupied.get(queue.pk, 0))
+            )
             if wanted - len(handed) <= 0:
                 break
             if room <= 0:

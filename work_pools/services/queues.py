@@ -19,8 +19,15 @@ from ..selectors import recently
 DEFAULT_QUEUE_DELETE = "Can't delete a pool's default queue."
 DUPLICATE_IN_POOL = "A work queue with this name already exists in work pool {work_pool_name!r}."
 DUPLICATE = "A work queue with this name already exists."
-UPDATABLE = {"name", "description", "is_paused", "concurrency_limit", "priority", "last_polled",
-             "filter"}
+UPDATABLE = {
+    "name",
+    "description",
+    "is_paused",
+    "concurrency_limit",
+    "priority",
+    "last_polled",
+    "filter",
+}
 
 
 def queue_not_found(pool_name: str, queue_name: str) -> DetailError:

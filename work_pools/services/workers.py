@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from flowruns.errors import DetailError
-from flowruns.models import WorkPool, Worker
+from flowruns.models import Worker, WorkPool
 from flowruns.models.work_pool import WorkStatus
 
 

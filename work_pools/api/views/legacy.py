@@ -14,8 +14,8 @@ from flowruns.api.schemas import responses as r
 from flowruns.api.serializers.flow_runs import FlowRunSerializer
 from flowruns.api.wire.body import field_body, model_body
 from flowruns.api.wire.errors import DetailError, ObjectNotFound
-from flowruns.encoding import dt
 from flowruns.api.wire.views import PrefectViewSet
+from flowruns.encoding import dt
 from flowruns.filters.limits import check_limit
 
 from ...selectors import queue_get_by_id, queue_get_legacy, queue_late_runs, queues_page, recently
@@ -31,9 +31,7 @@ POLICY = {"maximum_late_runs": 0, "maximum_seconds_since_last_polled": 60}
 
 @extend_schema(tags=["Work Queues"])
 class LegacyWorkQueueViewSet(PrefectViewSet):
-    @extend_schema(
-        request=s.WorkQueueCreate, responses=r.answers({201: s.WorkQueueOut}, 409, 422)
-    )
+    @extend_schema(request=s.WorkQueueCreate, responses=r.answers({201: s.WorkQueueOut}, 409, 422))
     def create(self, request: Request) -> Response:
         body = model_body(request, s.WorkQueueCreate)
         queue = work_queue_create_legacy(**body.model_dump(mode="json"))
@@ -85,7 +83,9 @@ class LegacyWorkQueueViewSet(PrefectViewSet):
             queues_polled(queues=[queue], now=now)
         return Response(FlowRunSerializer(runs, many=True, context={"now": now}).data)
 
-    @extend_schema(responses=r.answers({200: s.WorkQueueStatusOut}, 404, not_found=r.ExceptionMessage))
+    @extend_schema(
+        responses=r.answers({200: s.WorkQueueStatusOut}, 404, not_found=r.ExceptionMessage)
+    )
     def status(self, request: Request, id: UUID) -> Response:
         queue = queue_get_by_id(id)
         if queue is None:
