@@ -8,6 +8,8 @@ so a bad setting stops the server at start-up.
 
 from __future__ import annotations
 
+from deployments import scheduler
+from deployments.services.scheduling import scheduler_settings
 from work_pools import foreman
 
 from .sweep import Service
@@ -94,5 +96,29 @@ def _work_pool_services() -> list[Service]:
     ]
 
 
+def _scheduler_services() -> list[Service]:
+    """The scheduler's two loops (spec/deployments.md §12.4), one switch for both."""
+    settings = scheduler_settings()
+    return [
+        Service(
+            name=scheduler.NAME,
+            interval=settings.loop,
+            enabled=settings.enabled,
+            run=scheduler.sweep,
+        ),
+        Service(
+            name=scheduler.RECENT_NAME,
+            interval=settings.recent_loop,
+            enabled=settings.enabled,
+            run=scheduler.sweep_recent,
+        ),
+    ]
+
+
 def services_all() -> list[Service]:
-    return [*_run_state_services(), *_slot_and_retention_services(), *_work_pool_services()]
+    return [
+        *_run_state_services(),
+        *_slot_and_retention_services(),
+        *_scheduler_services(),
+        *_work_pool_services(),
+    ]

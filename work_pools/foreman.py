@@ -18,7 +18,8 @@ from django.db.models import Exists, OuterRef, Q
 from background.conf import settings_cache
 from background.sweep import SweepResult
 from config.prefect_settings import parse_bool, parse_positive_int, parse_seconds, setting_read
-from flowruns.models import Deployment, Worker, WorkPool, WorkQueue
+from deployments.services.readiness import deployments_mark_not_ready
+from flowruns.models import Worker, WorkPool, WorkQueue
 from flowruns.models.work_pool import WorkStatus
 
 from .services.claims import claims_prune
@@ -34,7 +35,6 @@ class ForemanSettings:
     interval: timedelta
     inactivity_heartbeat_multiple: int
     fallback_heartbeat_interval: timedelta
-    deployment_last_polled_timeout: timedelta
     work_queue_last_polled_timeout: timedelta
 
 
@@ -53,9 +53,6 @@ def foreman_settings() -> ForemanSettings:
         inactivity_heartbeat_multiple=_read("INACTIVITY_HEARTBEAT_MULTIPLE", 3, parse_positive_int),
         fallback_heartbeat_interval=_read(
             "FALLBACK_HEARTBEAT_INTERVAL_SECONDS", timedelta(seconds=30), parse_seconds
-        ),
-        deployment_last_polled_timeout=_read(
-            "DEPLOYMENT_LAST_POLLED_TIMEOUT_SECONDS", timedelta(seconds=60), parse_seconds
         ),
         work_queue_last_polled_timeout=_read(
             "WORK_QUEUE_LAST_POLLED_TIMEOUT_SECONDS", timedelta(seconds=60), parse_seconds
@@ -94,23 +91,6 @@ def pools_mark_not_ready(*, now: datetime) -> int:
     )
 
 
-def deployments_mark_not_ready(*, now: datetime, settings: ForemanSettings) -> int:
-    """Step 3 (deployments.md §13): READY deployments not polled within the timeout whose
-    queue was not polled within it either.
-
-    MERGER: the deployments branch writes `deployments.services….deployments_mark_not_ready
-    (*, now)`; this is the same rule over the Deployment columns that exist on main. Keep one
-    of the two and call it here."""
-    cutoff = now - settings.deployment_last_polled_timeout
-    queue_recent = WorkQueue.objects.filter(pk=OuterRef("work_queue_id"), last_polled__gte=cutoff)
-    return (
-        Deployment.objects.filter(status=Deployment.Status.READY)
-        .filter(Q(last_polled__lt=cutoff) | Q(last_polled__isnull=True))
-        .filter(~Exists(queue_recent))
-        .update(status=Deployment.Status.NOT_READY)
-    )
-
-
 def queues_mark_not_ready(*, now: datetime, settings: ForemanSettings) -> int:
     """Step 4: READY queues not polled within the timeout (PAUSED ones are left alone)."""
     cutoff = now - settings.work_queue_last_polled_timeout
@@ -127,7 +107,8 @@ def sweep(now: datetime) -> SweepResult:
     steps = [
         ("workers offline", workers_mark_offline(now=now, settings=settings)),
         ("pools not ready", pools_mark_not_ready(now=now)),
-        ("deployments not ready", deployments_mark_not_ready(now=now, settings=settings)),
+        # Step 3 is the deployments app's (its own timeout setting, same rule).
+        ("deployments not ready", deployments_mark_not_ready(now=now)),
         ("queues not ready", queues_mark_not_ready(now=now, settings=settings)),
     ]
     for label, count in steps:

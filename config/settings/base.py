@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "variables.apps.VariablesConfig",
     "concurrency.apps.ConcurrencyConfig",
     "work_pools.apps.WorkPoolsConfig",
+    "deployments.apps.DeploymentsConfig",
     "background.apps.BackgroundConfig",
 ]
 
