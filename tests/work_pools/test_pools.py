@@ -197,7 +197,7 @@ def test_active_slots_counts_pending_and_running_runs_of_the_pool(api):
 def test_delete_removes_queues_and_workers_and_detaches_runs(api):
     body = pool(api, "p1")
     run = FlowRunFactory(work_queue_id=body["default_queue_id"])
-    WorkerFactory(work_pool_id=body["id"])
+    WorkerFactory(work_pool=WorkPool.objects.get(pk=body["id"]))
     assert api.delete("/api/work_pools/p1").status_code == 204
     assert not WorkQueue.objects.exists()
     run = FlowRun.objects.get(pk=run.pk)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from background.conf import reset
 from background.registry import services_all
-from flowruns.models import Deployment, WorkPool, WorkQueue, Worker
+from flowruns.models import Deployment, Worker, WorkPool, WorkQueue
 from tests.factories import DeploymentFactory
 from work_pools import foreman
 
