@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
+from .views.concurrency import ConcurrencyStatusViewSet
 from .views.legacy import LegacyWorkQueueViewSet
 from .views.pools import WorkPoolViewSet
 from .views.queues import WorkPoolQueueViewSet
@@ -14,6 +15,7 @@ pools = WorkPoolViewSet.as_view
 queues = WorkPoolQueueViewSet.as_view
 workers = WorkerViewSet.as_view
 legacy = LegacyWorkQueueViewSet.as_view
+slots = ConcurrencyStatusViewSet.as_view
 
 P = "work_pools"
 Q = "work_pools/<str:work_pool_name>/queues"
@@ -35,6 +37,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{W}/filter", workers({"post": "filter"})),
     path(f"{W}/connect", workers({"get": "connect"})),
     path(f"{W}/<str:name>", workers({"delete": "destroy"})),
+    path(f"{P}/<str:name>/concurrency_status", slots({"post": "pool"})),
     path(f"{P}/<str:name>/get_scheduled_flow_runs", pools({"post": "get_scheduled_flow_runs"})),
     path(
         f"{P}/<str:name>",
@@ -46,6 +49,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{L}/name/<str:name>", legacy({"get": "retrieve_by_name"})),
     path(f"{L}/<puuid:id>/get_runs", legacy({"post": "get_runs"})),
     path(f"{L}/<puuid:id>/status", legacy({"get": "status"})),
+    path(f"{L}/<puuid:id>/concurrency_status", slots({"post": "queue"})),
     path(
         f"{L}/<puuid:id>",
         legacy({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
