@@ -102,7 +102,7 @@ def queue_late_runs(queue: WorkQueue) -> int:
 
 def queue_slot_holders(queue_ids: Iterable[UUID]) -> list[dict[str, Any]]:
     """The PENDING/RUNNING runs of the queues (for the concurrency-status routes)."""
-    return list(
+    rows = (
         FlowRun.objects.filter(work_queue_id__in=list(queue_ids), state_type__in=OCCUPYING)
         .order_by("state_timestamp", "id")
         .values(
@@ -115,6 +115,7 @@ def queue_slot_holders(queue_ids: Iterable[UUID]) -> list[dict[str, Any]]:
             "work_queue_id",
         )
     )
+    return [dict(row) for row in rows]
 
 
 def recently(last: datetime | None, now: datetime, seconds: float = 60) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from django.db import connection
@@ -39,7 +40,7 @@ def runs_claim(run_ids: Sequence[UUID], *, now: datetime) -> set[UUID]:
     stamp = fields.get_field("expires_at")
     expires = now + claim_duration()
     values = []
-    params: list[object] = []
+    params: list[Any] = []
     for run_id in run_ids:
         values.append("(%s, %s, %s)")
         params += [
