@@ -24,9 +24,9 @@ from flowruns.models import (
     FlowRunState,
     StateType,
     TaskRun,
+    Worker,
     WorkPool,
     WorkQueue,
-    Worker,
 )
 from logs_app.models import Log
 
