@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from pydantic import TypeAdapter, ValidationError
 from rest_framework.request import Request
@@ -19,7 +18,7 @@ from flowruns.api.schemas import responses as r
 from flowruns.api.schemas.states import StateCreate
 from flowruns.api.serializers import FlowRunSerializer
 from flowruns.api.views.calls import orchestration_call
-from flowruns.api.wire.body import convert_errors, field_body, model_body, raw_json
+from flowruns.api.wire.body import convert_errors, field_body, model_body
 from flowruns.api.wire.errors import DetailError, RequestValidationError
 from flowruns.api.wire.headers import created_by_from_headers
 from flowruns.api.wire.views import PrefectViewSet
@@ -32,6 +31,7 @@ from .. import selectors
 from ..services.flow_runs import ParametersInvalid, RunRequest, deployment_flow_run_create
 from ..services.readiness import deployments_mark_polled
 from ..services.scheduling import Window, deployment_schedule_runs, scheduler_settings
+from . import responses as o
 from . import schemas as s
 from .views import deployment_or_404
 
@@ -95,19 +95,14 @@ class DeploymentRunViewSet(PrefectViewSet):
         return Response(data, status=201 if created else 200)
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses=r.answers({200: OpenApiTypes.OBJECT}, 400, 404, 422),
+        request=s.DeploymentFlowRunCreateList,
+        responses=r.answers({200: o.BulkCreateOut}, 400, 404, 422),
     )
     def create_flow_run_bulk(self, request: Request, id: UUID) -> Response:
-        data = raw_json(request)
-        if not isinstance(data, list):
-            error = {"type": "list_type", "loc": ["body"], "msg": "Input should be a valid list",
-                     "input": data if isinstance(data, dict | str) else None}  # fmt: skip
-            raise RequestValidationError([error], data)
-        if len(data) > MAX_BULK:
+        bodies = model_body(request, s.DeploymentFlowRunCreateList).root
+        if len(bodies) > MAX_BULK:
             raise DetailError(400, f"Cannot create more than {MAX_BULK} flow runs at once.")
         deployment = deployment_or_404(id)
-        bodies = [model_body_item(item, index) for index, item in enumerate(data)]
         results = []
         for body in bodies:
             try:
@@ -126,7 +121,7 @@ class DeploymentRunViewSet(PrefectViewSet):
                 results.append({"flow_run_id": None, "status": "FAILED", "error": exc.detail})
         return Response({"results": results})
 
-    @extend_schema(request=s.ScheduledRunsBody, responses=r.answers({200: r.FlowRunResponse}, 422))
+    @extend_schema(request=s.ScheduledRunsBody, responses=r.answers({200: r.FlowRunResponses}, 422))
     def get_scheduled_flow_runs(self, request: Request) -> Response:
         body = field_body(request, s.ScheduledRunsBody)
         before = _when(body.scheduled_before, "scheduled_before")
@@ -139,7 +134,7 @@ class DeploymentRunViewSet(PrefectViewSet):
         deployments_mark_polled(deployment_ids=body.deployment_ids, now=now)
         return Response(data)
 
-    @extend_schema(request=s.ScheduleNowBody, responses=r.answers({200: None}, 422))
+    @extend_schema(request=s.ScheduleNowBody, responses=r.answers({200: o.Null}, 422))
     def schedule(self, request: Request, id: UUID) -> Response:
         body = field_body(request, s.ScheduleNowBody)
         if not Deployment.objects.filter(pk=id).exists():
@@ -163,10 +158,3 @@ class DeploymentRunViewSet(PrefectViewSet):
         )
         deployment_schedule_runs(deployment_id=id, window=window, include_paused=True)
         return Response(None)
-
-
-def model_body_item(item: Any, index: int) -> s.DeploymentFlowRunCreate:
-    try:
-        return s.DeploymentFlowRunCreate.model_validate(item)
-    except ValidationError as exc:
-        raise RequestValidationError(convert_errors(exc, prefix=("body", index)), item) from exc

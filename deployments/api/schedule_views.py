@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from pydantic import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from flowruns.api.schemas import responses as r
-from flowruns.api.wire.body import convert_errors, model_body, raw_json
-from flowruns.api.wire.errors import RequestValidationError
+from flowruns.api.wire.body import model_body
 from flowruns.api.wire.views import PrefectViewSet
 
 from ..services.schedules import schedule_delete, schedule_update, schedules_create
+from . import responses as o
 from . import schemas as s
 from .render import schedule_out
 from .views import deployment_or_404
@@ -24,23 +22,16 @@ NOT_FOUND = "Deployment not found."
 
 
 class DeploymentScheduleViewSet(PrefectViewSet):
-    @extend_schema(responses=r.answers({200: OpenApiTypes.OBJECT}, 404))
-    def list(self, request: Request, id: UUID) -> Response:
+    @extend_schema(responses=r.answers({200: o.ScheduleOutList}, 404))
+    def list_schedules(self, request: Request, id: UUID) -> Response:
         deployment = deployment_or_404(id, NOT_FOUND)
         return Response([schedule_out(x) for x in deployment.schedules.all()])
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT, responses=r.answers({201: OpenApiTypes.OBJECT}, 404, 409, 422)
+        request=s.ScheduleCreateArray, responses=r.answers({201: o.ScheduleOutList}, 404, 409, 422)
     )
     def create(self, request: Request, id: UUID) -> Response:
-        data = raw_json(request)
-        try:
-            items = s.ScheduleCreateList.model_validate({"items": data}).items
-        except ValidationError as exc:
-            errors = convert_errors(exc)
-            for error in errors:  # ["body", "items", 0, ...] → ["body", 0, ...]
-                error["loc"] = [part for part in error["loc"] if part != "items"]
-            raise RequestValidationError(errors, data) from exc
+        items = model_body(request, s.ScheduleCreateArray).root
         deployment = deployment_or_404(id, NOT_FOUND)
         made = schedules_create(deployment=deployment, schedules=[i.stored() for i in items])
         return Response([schedule_out(x) for x in made], status=201)
@@ -62,10 +53,10 @@ class DeploymentScheduleViewSet(PrefectViewSet):
 class AutomationStubViewSet(PrefectViewSet):
     """Automations are out of scope; the deployment clients call these two routes (spec §0)."""
 
-    @extend_schema(responses={202: None})
+    @extend_schema(responses={202: o.Null})
     def delete_owned_by(self, request: Request, resource_id: str) -> Response:
         return Response(None, status=202)
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: o.EmptyList})
     def related_to(self, request: Request, resource_id: str) -> Response:
         return Response([])

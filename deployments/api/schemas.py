@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.db.models import Q
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator
 
 from flowruns.api.schemas.bounds import IndexedText, Offset, Page, Tags
 from flowruns.api.schemas.flow_runs import check_parameter_size
@@ -86,10 +86,8 @@ class ScheduleUpdate(BaseModel):
         return out
 
 
-class ScheduleCreateList(BaseModel):
-    """POST /schedules: a JSON array."""
-
-    items: list[ScheduleCreate]
+class ScheduleCreateArray(RootModel[list[ScheduleCreate]]):
+    """The documented body of POST /schedules."""
 
 
 class ConcurrencyOptions(BaseModel):
@@ -212,6 +210,10 @@ class DeploymentFlowRunCreate(BaseModel):
     job_variables: dict[str, Any] | None = {}
 
     _check_parameters = field_validator("parameters")(check_parameter_size)
+
+
+class DeploymentFlowRunCreateList(RootModel[list[DeploymentFlowRunCreate]]):
+    """The documented body of create_flow_run/bulk (at most 100)."""
 
 
 class DeploymentQuery(FieldBody):

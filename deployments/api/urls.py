@@ -39,7 +39,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{D}/<puuid:id>/pause_deployment", deployments({"post": "pause"})),
     path(f"{D}/<puuid:id>/resume_deployment", deployments({"post": "resume"})),
     path(f"{D}/<puuid:id>/schedule", runs({"post": "schedule"})),
-    path(f"{D}/<puuid:id>/schedules", schedules({"get": "list", "post": "create"})),
+    path(f"{D}/<puuid:id>/schedules", schedules({"get": "list_schedules", "post": "create"})),
     path(
         f"{D}/<puuid:id>/schedules/<puuid:schedule_id>",
         schedules({"patch": "partial_update", "delete": "destroy"}),

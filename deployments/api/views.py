@@ -8,7 +8,6 @@ from typing import Any
 from uuid import UUID
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,12 +30,12 @@ from ..services.deployments import (
 )
 from ..services.parameters import CircularSchema, RunInputInvalid, job_variables_check
 from ..services.queues import DEFAULT_AGENT_POOL, deployment_queue_resolve, pool_get
+from . import responses as o
 from . import schemas as s
 from .patching import deployment_patch
 from .render import deployment_out
 
 NOT_FOUND = "Deployment not found"
-OBJ = OpenApiTypes.OBJECT
 # Keys of a create body that are not plain columns of the row.
 NOT_COLUMNS = {
     "name",
@@ -85,7 +84,8 @@ def _columns(body: s.DeploymentCreate) -> dict[str, Any]:
 
 class DeploymentViewSet(PrefectViewSet):
     @extend_schema(
-        request=s.DeploymentCreate, responses=r.answers({200: OBJ, 201: OBJ}, 404, 409, 422)
+        request=s.DeploymentCreate,
+        responses=r.answers({200: o.DeploymentOut, 201: o.DeploymentOut}, 404, 409, 422),
     )
     def create(self, request: Request) -> Response:
         body = model_body(request, s.DeploymentCreate)
@@ -113,11 +113,11 @@ class DeploymentViewSet(PrefectViewSet):
         data = deployment_out(deployment_or_404(deployment.pk))
         return Response(data, status=201 if created else 200)
 
-    @extend_schema(responses=r.answers({200: OBJ}, 404))
+    @extend_schema(responses=r.answers({200: o.DeploymentOut}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
         return Response(deployment_out(deployment_or_404(id)))
 
-    @extend_schema(responses=r.answers({200: OBJ}, 404))
+    @extend_schema(responses=r.answers({200: o.DeploymentOut}, 404))
     def retrieve_by_name(self, request: Request, flow_name: str, deployment_name: str) -> Response:
         deployment = selectors.deployment_by_names(flow_name, deployment_name)
         if deployment is None:
@@ -137,7 +137,9 @@ class DeploymentViewSet(PrefectViewSet):
             raise not_found(NOT_FOUND)
         return Response(status=204)
 
-    @extend_schema(request=s.DeploymentFilterBody, responses=r.answers({200: OBJ}, 422))
+    @extend_schema(
+        request=s.DeploymentFilterBody, responses=r.answers({200: o.DeploymentOutList}, 422)
+    )
     def filter(self, request: Request) -> Response:
         body = field_body(request, s.DeploymentFilterBody)
         limit = check_limit(body.limit)
@@ -152,7 +154,9 @@ class DeploymentViewSet(PrefectViewSet):
             selectors.deployments_count(where=field_body(request, s.DeploymentQuery).q())
         )
 
-    @extend_schema(request=s.DeploymentPaginateBody, responses=r.answers({200: OBJ}, 422))
+    @extend_schema(
+        request=s.DeploymentPaginateBody, responses=r.answers({200: o.DeploymentPage}, 422)
+    )
     def paginate(self, request: Request) -> Response:
         body = field_body(request, s.DeploymentPaginateBody)
         limit = check_limit(body.limit)
@@ -171,7 +175,9 @@ class DeploymentViewSet(PrefectViewSet):
             }
         )
 
-    @extend_schema(request=s.DeploymentBulkDeleteBody, responses=r.answers({200: OBJ}, 422))
+    @extend_schema(
+        request=s.DeploymentBulkDeleteBody, responses=r.answers({200: o.BulkDeleteOut}, 422)
+    )
     def bulk_delete(self, request: Request) -> Response:
         body = field_body(request, s.DeploymentBulkDeleteBody)
         where = s.DeploymentQuery(deployments=body.deployments).q()
@@ -179,12 +185,12 @@ class DeploymentViewSet(PrefectViewSet):
         deleted = [str(i) for i in ids if deployment_delete(deployment_id=i)]
         return Response({"deleted": deleted})
 
-    @extend_schema(request=None, responses=r.answers({200: None}, 404))
+    @extend_schema(request=None, responses=r.answers({200: o.Null}, 404))
     def pause(self, request: Request, id: UUID) -> Response:
         deployment_pause(deployment=deployment_or_404(id))
         return Response(None, status=200)
 
-    @extend_schema(request=None, responses=r.answers({200: None}, 404))
+    @extend_schema(request=None, responses=r.answers({200: o.Null}, 404))
     def resume(self, request: Request, id: UUID) -> Response:
         deployment_resume(deployment=deployment_or_404(id))
         return Response(None, status=200)

@@ -16,8 +16,8 @@ SLASHLESS_ALIASES = {
     "/api/variables",
     "/api/concurrency_limits",
     "/api/v2/concurrency_limits",
-    "/api/work_pools",
     "/api/deployments",
+    "/api/work_pools",
     "/api/work_queues",
 }
 
