@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from deployments import scheduler
 from deployments.services.scheduling import scheduler_settings
+from work_pools import foreman
 
 from .sweep import Service
 from .sweeps import (
@@ -86,6 +87,15 @@ def _slot_and_retention_services() -> list[Service]:
     ]
 
 
+def _work_pool_services() -> list[Service]:
+    health = foreman.foreman_settings()
+    return [
+        Service(
+            name=foreman.NAME, interval=health.interval, enabled=health.enabled, run=foreman.sweep
+        )
+    ]
+
+
 def _scheduler_services() -> list[Service]:
     """The scheduler's two loops (spec/deployments.md §12.4), one switch for both."""
     settings = scheduler_settings()
@@ -106,4 +116,9 @@ def _scheduler_services() -> list[Service]:
 
 
 def services_all() -> list[Service]:
-    return [*_run_state_services(), *_slot_and_retention_services(), *_scheduler_services()]
+    return [
+        *_run_state_services(),
+        *_slot_and_retention_services(),
+        *_scheduler_services(),
+        *_work_pool_services(),
+    ]

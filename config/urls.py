@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("flowruns.api.urls")),
     path("api/", include("events.api.urls")),
     path("api/", include("variables.api.urls")),
+    path("api/", include("work_pools.api.urls")),
     path("api/", include("deployments.api.urls")),
     path("admin/", admin.site.urls),
     path("", include("config.ui_links")),  # Prefect's UI links ("View at ...") -> the admin

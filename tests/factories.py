@@ -24,6 +24,7 @@ from flowruns.models import (
     FlowRunState,
     StateType,
     TaskRun,
+    Worker,
     WorkPool,
     WorkQueue,
 )
@@ -69,6 +70,14 @@ class WorkQueueFactory(DjangoModelFactory[WorkQueue]):
         model = WorkQueue
 
     name = Sequence(lambda n: f"queue-{n}")
+    work_pool = SubFactory(WorkPoolFactory)
+
+
+class WorkerFactory(DjangoModelFactory[Worker]):
+    class Meta:
+        model = Worker
+
+    name = Sequence(lambda n: f"worker-{n}")
     work_pool = SubFactory(WorkPoolFactory)
 
 

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "events.apps.EventsConfig",
     "variables.apps.VariablesConfig",
     "concurrency.apps.ConcurrencyConfig",
+    "work_pools.apps.WorkPoolsConfig",
     "deployments.apps.DeploymentsConfig",
     "background.apps.BackgroundConfig",
     "dashboard.apps.DashboardConfig",

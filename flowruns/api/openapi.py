@@ -17,6 +17,8 @@ SLASHLESS_ALIASES = {
     "/api/concurrency_limits",
     "/api/v2/concurrency_limits",
     "/api/deployments",
+    "/api/work_pools",
+    "/api/work_queues",
 }
 
 

@@ -135,6 +135,14 @@ class FlowRun(TimestampedModel, RunFields):
                 condition=Q(state_type=StateType.SCHEDULED, state_name="Scheduled"),
                 name="ix_flow_run__late_due",
             ),
+            # Worker polling (work_pools.services.polling): a queue's scheduled runs in start
+            # order, without walking the queue's finished runs. Partial: a run leaves it when
+            # its worker moves it to PENDING.
+            models.Index(
+                fields=["work_queue", "next_scheduled_start_time", "id"],
+                condition=Q(state_type=StateType.SCHEDULED),
+                name="ix_flow_run__queue_scheduled",
+            ),
         ]
 
     def __str__(self) -> str:
