@@ -81,7 +81,9 @@ def work_queue_create(
     return queue
 
 
-def _default_agent_pool() -> WorkPool:
+def default_agent_pool() -> WorkPool:
+    """`default-agent-pool` (type `prefect-agent`), created with its default queue on first
+    use (legacy queue creation, deployments naming only a queue)."""
     from .pools import work_pool_create
 
     pool = WorkPool.objects.filter(name=DEFAULT_AGENT_POOL).first()
@@ -95,7 +97,19 @@ def _default_agent_pool() -> WorkPool:
 
 def work_queue_create_legacy(**fields: Any) -> WorkQueue:
     """`POST /work_queues/`: a queue of `default-agent-pool`, created on first use."""
-    return work_queue_create(pool=_default_agent_pool(), duplicate_message=DUPLICATE, **fields)
+    return work_queue_create(pool=default_agent_pool(), duplicate_message=DUPLICATE, **fields)
+
+
+def work_queue_get_or_create(*, pool: WorkPool, name: str) -> WorkQueue:
+    """The queue `name` of `pool`, created at the first free priority if missing (a
+    deployment naming a queue that does not exist yet); concurrent creators get one row."""
+    queue = WorkQueue.objects.filter(work_pool=pool, name=name).first()
+    if queue is not None:
+        return queue
+    try:
+        return work_queue_create(pool=pool, name=name)
+    except DetailError:  # created by a concurrent request
+        return WorkQueue.objects.select_related("work_pool").get(work_pool=pool, name=name)
 
 
 def _unpaused_status(last_polled: datetime | None, now: datetime) -> str:
