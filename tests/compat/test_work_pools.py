@@ -159,3 +159,37 @@ def test_a_process_worker_picks_up_a_deployment_run_and_runs_it_to_completed(
     names = [s["name"] for s in rest.states(run["id"])]
     assert {"Pending", "Running", "Completed"} <= set(names), names
     assert rest.get(f"/deployments/{deployment['id']}")["status"] == "READY"
+
+
+def test_a_deployment_made_with_from_source_deploy_runs_on_the_worker(
+    worker, prefect, rest, tmp_path, nonce
+):
+    pool, _process, log = worker
+    flows = Path(tmp_path / "flows")
+    flows.mkdir()
+    (flows / "flows.py").write_text(FLOW)
+    eventually(
+        lambda: rest.call("GET", f"/work_pools/{pool}"),
+        lambda reply: reply.status == 200 and reply.body["status"] == "READY",
+        timeout=60,
+    )
+
+    done = prefect.scenario(
+        "deploy_from_source.py", str(flows), "flows.py:hello", pool, f"src-{nonce}"
+    )
+    assert "id" in done.result, done.describe()
+    deployment = rest.get(f"/deployments/{done.result['id']}")
+    assert deployment["work_pool_name"] == pool
+    assert deployment["entrypoint"] == "flows.py:hello"
+    assert deployment["parameters"] == {"who": "source"}
+
+    ran = ok(prefect.prefect("deployment", "run", f"hello/src-{nonce}"))
+    runs = rest.post("/flow_runs/filter", {"deployments": {"id": {"any_": [done.result["id"]]}}})
+    assert len(runs) == 1, ran
+    final = eventually(
+        lambda: rest.flow_run(runs[0]["id"]),
+        lambda r: r["state_type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"},
+        timeout=120,
+    )
+    assert final["state_type"] == "COMPLETED", worker_log(log)
+    assert final["parameters"] == {"who": "source"}
