@@ -46,7 +46,7 @@ def keys(live_keys: Live) -> dict[str, str]:
         made[level] = live_keys.manage(
             "api_key", "create", "--user", user, "--grant", grant
         ).strip()
-    live_keys.manage("api_key", "revoke", made["gone"].split(".")[0])
+    live_keys.manage("api_key", "revoke", made["gone"].split(".")[0], "--no-input")
     return made
 
 

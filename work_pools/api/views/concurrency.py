@@ -48,6 +48,7 @@ class ConcurrencyStatusViewSet(PrefectViewSet):
         responses=r.answers({200: s.PoolConcurrencyStatusOut}, 404, 422),
     )
     def pool(self, request: Request, name: str) -> Response:
+        """The runs holding a work pool's concurrency slots."""
         body = field_body(request, s.PoolConcurrencyStatusBody)
         pool = pool_get(name)
         if pool is None:
@@ -86,6 +87,7 @@ class ConcurrencyStatusViewSet(PrefectViewSet):
         responses=r.answers({200: s.QueueConcurrencyStatusOut}, 404, 422),
     )
     def queue(self, request: Request, id: UUID) -> Response:
+        """The runs holding a work queue's concurrency slots."""
         body = field_body(request, s.QueueConcurrencyStatusBody)
         queue = queue_get_by_id(id)
         if queue is None:

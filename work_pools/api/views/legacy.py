@@ -33,16 +33,19 @@ POLICY = {"maximum_late_runs": 0, "maximum_seconds_since_last_polled": 60}
 class LegacyWorkQueueViewSet(PrefectViewSet):
     @extend_schema(request=s.WorkQueueCreate, responses=r.answers({201: s.WorkQueueOut}, 409, 422))
     def create(self, request: Request) -> Response:
+        """Create a work queue in the default agent pool."""
         body = model_body(request, s.WorkQueueCreate)
         queue = work_queue_create_legacy(**body.model_dump(mode="json"))
         return Response(queue_out(queue), status=201)
 
     @extend_schema(responses=r.answers({200: s.WorkQueueOut}, 404))
     def retrieve(self, request: Request, id: UUID) -> Response:
+        """Read a work queue by id."""
         return Response(queue_out(queue_by_id_or_404(id)))
 
     @extend_schema(responses=r.answers({200: s.WorkQueueOut}, 404))
     def retrieve_by_name(self, request: Request, name: str) -> Response:
+        """Read a work queue of the default agent pool by name."""
         queue = queue_get_legacy(name)
         if queue is None:
             raise DetailError(404, NOT_FOUND)
@@ -50,6 +53,7 @@ class LegacyWorkQueueViewSet(PrefectViewSet):
 
     @extend_schema(request=s.WorkQueueUpdate, responses=r.answers({204: None}, 404, 409, 422))
     def partial_update(self, request: Request, id: UUID) -> Response:
+        """Update a work queue by id."""
         body = model_body(request, s.WorkQueueUpdate)
         queue = queue_by_id_or_404(id, f"Work Queue {id} not found")
         work_queue_update(queue=queue, changes=body.changes())
@@ -57,6 +61,7 @@ class LegacyWorkQueueViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({204: None}, 404, 409))
     def destroy(self, request: Request, id: UUID) -> Response:
+        """Delete a work queue by id."""
         work_queue_delete(queue=queue_by_id_or_404(id))
         return Response(status=204)
 
@@ -64,6 +69,7 @@ class LegacyWorkQueueViewSet(PrefectViewSet):
         request=s.WorkQueueFilterBody, responses=r.answers({200: s.WorkQueueOutList}, 422)
     )
     def filter(self, request: Request) -> Response:
+        """List work queues matching a filter."""
         body = field_body(request, s.WorkQueueFilterBody)
         limit = check_limit(body.limit)
         return Response(queues_out(queues_page(where=body.q(), limit=limit, offset=body.offset)))
@@ -72,6 +78,7 @@ class LegacyWorkQueueViewSet(PrefectViewSet):
         request=s.QueueRunsBody, responses=r.answers({200: r.FlowRunResponses}, 404, 422)
     )
     def get_runs(self, request: Request, id: UUID) -> Response:
+        """Scheduled runs of a work queue."""
         body = field_body(request, s.QueueRunsBody)
         limit = check_limit(body.limit)
         queue = queue_by_id_or_404(id)
@@ -87,6 +94,7 @@ class LegacyWorkQueueViewSet(PrefectViewSet):
         responses=r.answers({200: s.WorkQueueStatusOut}, 404, not_found=r.ExceptionMessage)
     )
     def status(self, request: Request, id: UUID) -> Response:
+        """A work queue's health: ready or not, and when it was last polled."""
         queue = queue_get_by_id(id)
         if queue is None:
             raise ObjectNotFound(f"Work queue with id {id} not found")

@@ -29,6 +29,7 @@ class WorkPoolViewSet(PrefectViewSet):
         request=s.WorkPoolCreate, responses=r.answers({201: s.WorkPoolOut}, 404, 409, 422)
     )
     def create(self, request: Request) -> Response:
+        """Create a work pool and its default queue."""
         body = model_body(request, s.WorkPoolCreate)
         fields = body.model_dump(mode="json")
         pool = work_pool_create(**fields)
@@ -36,26 +37,31 @@ class WorkPoolViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({200: s.WorkPoolOut}, 404))
     def retrieve(self, request: Request, name: str) -> Response:
+        """Read a work pool by name."""
         return Response(pool_out(pool_or_404(name)))
 
     @extend_schema(request=s.WorkPoolFilterBody, responses=r.answers({200: s.WorkPoolOutList}, 422))
     def filter(self, request: Request) -> Response:
+        """List work pools matching a filter."""
         body = field_body(request, s.WorkPoolFilterBody)
         pools = pools_page(where=body.q(), limit=check_limit(body.limit), offset=body.offset)
         return Response(pools_out(pools))
 
     @extend_schema(request=s.WorkPoolQuery, responses=r.answers({200: int}, 422))
     def count(self, request: Request) -> Response:
+        """Count work pools matching a filter."""
         return Response(pools_count(where=field_body(request, s.WorkPoolQuery).q()))
 
     @extend_schema(request=s.WorkPoolUpdate, responses=r.answers({204: None}, 404, 422))
     def partial_update(self, request: Request, name: str) -> Response:
+        """Update a work pool's description, pause, job template, limit or storage settings."""
         body = model_body(request, s.WorkPoolUpdate)
         work_pool_update(pool=pool_or_404(name), changes=body.changes())
         return Response(status=204)
 
     @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, name: str) -> Response:
+        """Delete a work pool with its queues and workers."""
         work_pool_delete(pool=pool_or_404(name))
         return Response(status=204)
 

@@ -24,6 +24,7 @@ class WorkPoolQueueViewSet(PrefectViewSet):
         request=s.WorkQueueCreate, responses=r.answers({201: s.WorkQueueOut}, 404, 409, 422)
     )
     def create(self, request: Request, work_pool_name: str) -> Response:
+        """Create a queue in a work pool."""
         body = model_body(request, s.WorkQueueCreate)
         pool = pool_or_404(work_pool_name)
         queue = work_queue_create(pool=pool, **body.model_dump(mode="json"))
@@ -31,12 +32,14 @@ class WorkPoolQueueViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({200: s.WorkQueueOut}, 404))
     def retrieve(self, request: Request, work_pool_name: str, name: str) -> Response:
+        """Read a work pool's queue by name."""
         return Response(queue_out(queue_or_404(work_pool_name, name)))
 
     @extend_schema(
         request=s.WorkQueueFilterBody, responses=r.answers({200: s.WorkQueueOutList}, 404, 422)
     )
     def filter(self, request: Request, work_pool_name: str) -> Response:
+        """List a work pool's queues, by priority."""
         body = field_body(request, s.WorkQueueFilterBody)
         limit = check_limit(body.limit)
         pool = pool_or_404(work_pool_name)
@@ -45,6 +48,7 @@ class WorkPoolQueueViewSet(PrefectViewSet):
 
     @extend_schema(request=s.WorkQueueUpdate, responses=r.answers({204: None}, 404, 409, 422))
     def partial_update(self, request: Request, work_pool_name: str, name: str) -> Response:
+        """Update a work pool's queue (name, description, pause, limit, priority)."""
         body = model_body(request, s.WorkQueueUpdate)
         pool_or_404(work_pool_name)
         work_queue_update(queue=queue_or_404(work_pool_name, name), changes=body.changes())
@@ -52,6 +56,7 @@ class WorkPoolQueueViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({204: None}, 404, 409))
     def destroy(self, request: Request, work_pool_name: str, name: str) -> Response:
+        """Delete a work pool's queue (not its default queue)."""
         pool_or_404(work_pool_name)
         work_queue_delete(queue=queue_or_404(work_pool_name, name))
         return Response(status=204)

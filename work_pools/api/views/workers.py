@@ -23,6 +23,7 @@ from .lookups import pool_or_404
 class WorkerViewSet(PrefectViewSet):
     @extend_schema(request=s.HeartbeatBody, responses=r.answers({204: None}, 404, 422))
     def heartbeat(self, request: Request, work_pool_name: str) -> Response:
+        """Record a worker heartbeat (the worker is created on its first one)."""
         body = field_body(request, s.HeartbeatBody)
         worker_heartbeat(
             pool=pool_or_404(work_pool_name),
@@ -35,6 +36,7 @@ class WorkerViewSet(PrefectViewSet):
         request=s.WorkerFilterBody, responses=r.answers({200: s.WorkerOutList}, 404, 422)
     )
     def filter(self, request: Request, work_pool_name: str) -> Response:
+        """List a work pool's workers."""
         body = field_body(request, s.WorkerFilterBody)
         limit = check_limit(body.limit)
         pool = pool_or_404(work_pool_name)
@@ -43,6 +45,7 @@ class WorkerViewSet(PrefectViewSet):
 
     @extend_schema(responses=r.answers({204: None}, 404))
     def destroy(self, request: Request, work_pool_name: str, name: str) -> Response:
+        """Forget a worker."""
         worker_delete(pool=pool_or_404(work_pool_name), name=name)
         return Response(status=204)
 
