@@ -10,8 +10,7 @@ from flowruns.filters import operators as o
 from flowruns.filters.compile import (
     deployment_criterion,
     flow_criterion,
-    flow_run_criterion,
-    task_run_criterion,
+    runs_exist,
     work_pool_criterion,
     work_queue_criterion,
 )
@@ -23,7 +22,7 @@ from flowruns.filters.schemas import (
     WorkPoolFilter,
     WorkQueueFilter,
 )
-from flowruns.models import Flow, FlowRun, TaskRun, WorkPool, WorkQueue
+from flowruns.models import Flow, WorkPool, WorkQueue
 
 
 def deployment_filter_q(
@@ -41,15 +40,7 @@ def deployment_filter_q(
     if flows is not None:
         parts.append(Q(Exists(Flow.objects.filter(flow_criterion(flows), pk=OuterRef("flow_id")))))
     if flow_runs is not None or task_runs is not None:
-        runs = FlowRun.objects.filter(deployment_id=OuterRef("pk"))
-        if flow_runs is not None:
-            runs = runs.filter(flow_run_criterion(flow_runs))
-        if task_runs is not None:
-            tasks = TaskRun.objects.filter(
-                task_run_criterion(task_runs), flow_run_id=OuterRef("pk")
-            )
-            runs = runs.filter(Exists(tasks))
-        parts.append(Q(Exists(runs)))
+        parts.append(runs_exist(flow_runs, task_runs, run_column="deployment_id"))
     if work_pools is not None or work_pool_queues is not None:
         queues = WorkQueue.objects.filter(pk=OuterRef("work_queue_id"))
         if work_pool_queues is not None:

@@ -56,6 +56,25 @@ def test_filter_count_paginate(create: Any, api: APIClient) -> None:
     assert len(api.post("/api/deployments/filter", nulls, format="json").json()) == 2
 
 
+def test_filter_by_their_runs_and_the_runs_task_runs(create: Any, api: APIClient) -> None:
+    failing, quiet = create(name="failing"), create(name="quiet")
+    failed = _scheduled_run(failing, auto=False, hours=-1)
+    FlowRun.objects.filter(pk=failed.pk).update(state_type="FAILED", state_name="Failed")
+    failed.task_runs.create(name="t", task_key="k", dynamic_key="0", tags=["db"])
+    _scheduled_run(quiet, auto=False, hours=1)
+
+    def names(body: dict[str, Any]) -> list[str]:
+        reply = api.post("/api/deployments/filter", body, format="json")
+        return [d["name"] for d in reply.json()]
+
+    assert names({"flow_runs": {"state": {"type": {"any_": ["FAILED"]}}}}) == ["failing"]
+    assert names({"task_runs": {"tags": {"all_": ["db"]}}}) == ["failing"]
+    assert names({"flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}}}) == ["quiet"]
+    both = {"flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+            "task_runs": {"tags": {"all_": ["db"]}}}  # fmt: skip
+    assert names(both) == []
+
+
 def test_patch_writes_present_keys_and_drops_future_auto_runs(create: Any, api: APIClient) -> None:
     data = create()
     future = _scheduled_run(data, auto=True, hours=2)

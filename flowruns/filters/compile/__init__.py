@@ -169,16 +169,22 @@ def flow_filter_q(
             matching = matching.filter(_work_pool_exists(work_pools, "work_queue_id"))
         parts.append(Q(Exists(matching)))
     if flow_runs is not None or task_runs is not None:
-        runs = FlowRun.objects.filter(flow_id=OuterRef("pk"))
-        if flow_runs is not None:
-            runs = runs.filter(flow_run_criterion(flow_runs))
-        if task_runs is not None:
-            tasks = TaskRun.objects.filter(
-                task_run_criterion(task_runs), flow_run_id=OuterRef("pk")
-            )
-            runs = runs.filter(Exists(tasks))
-        parts.append(Q(Exists(runs)))
+        parts.append(runs_exist(flow_runs, task_runs, run_column="flow_id"))
     return o.combine(parts)
+
+
+def runs_exist(
+    flow_runs: FlowRunFilter | None, task_runs: TaskRunFilter | None, *, run_column: str
+) -> Q:
+    """Some flow run whose `run_column` is the outer row's key matches `flow_runs` and has a
+    task run matching `task_runs` (either may be None: not checked)."""
+    runs = FlowRun.objects.filter(**{run_column: OuterRef("pk")})
+    if flow_runs is not None:
+        runs = runs.filter(flow_run_criterion(flow_runs))
+    if task_runs is not None:
+        tasks = TaskRun.objects.filter(task_run_criterion(task_runs), flow_run_id=OuterRef("pk"))
+        runs = runs.filter(Exists(tasks))
+    return Q(Exists(runs))
 
 
 def log_filter_q(logs: LogFilter | None = None) -> Q:
