@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bench.load import Call, encode
+from bench.http_client import Call, encode
 
 FINISHED = ["COMPLETED", "FAILED"]
 NAME_FRAGMENTS = ("ab1", "7f0", "c3d", "e9", "42a", "5b6", "0d8", "f1e", "9c", "a7b")

@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bench.load import Call, Result
+from bench.http_client import Call
+from bench.load import Result
 
 Statement = tuple[str, Any]
 
