@@ -11,6 +11,7 @@ from django.db.models import Avg, Q, QuerySet
 from flowruns.filters.sorting import FlowRunSort, flow_run_ordering
 from flowruns.models import FlowRun
 
+from .flow_run_json import flow_runs_json_by_ids
 from .flow_run_rows import SELECTED, FlowRunRow, flow_run_rows
 from .prepared import PreparedRows
 from .run_metrics import estimated_lateness
@@ -25,17 +26,33 @@ def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> l
     to their states and queues."""
     if limit == 0:
         return []
+    if branch_plan(where, sort) is None and offset == 0:
+        runs = FlowRun.objects.filter(where).order_by(*flow_run_ordering(sort))
+        return flow_run_rows(runs[:limit])
+    return flow_runs_by_ids(flow_run_page_ids(where=where, sort=sort, limit=limit, offset=offset))
+
+
+def flow_run_page_ids(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[Any]:
+    """The ids of one page of matching runs, in order (from the indexes where they serve)."""
     plan = branch_plan(where, sort)
     if plan is not None:
         column, values = plan
-        ids = state_branch_ids(
+        return state_branch_ids(
             where=where, column=column, values=values, sort=sort, limit=limit, offset=offset
         )
-        return flow_runs_by_ids(ids)
     runs = FlowRun.objects.filter(where).order_by(*flow_run_ordering(sort))
-    if offset == 0:
-        return flow_run_rows(runs[:limit])
-    return flow_runs_by_ids(list(runs.values_list("id", flat=True)[offset : offset + limit]))
+    return list(runs.values_list("id", flat=True)[offset : offset + limit])
+
+
+def flow_runs_page_json(
+    *, where: Q, sort: FlowRunSort, limit: int, offset: int, now: datetime
+) -> bytes:
+    """`flow_runs_page` as FlowRunResponse JSON built by PostgreSQL (`flow_run_json`): the
+    page's ids first, then one statement renders those runs."""
+    if limit == 0:
+        return b"[]"
+    ids = flow_run_page_ids(where=where, sort=sort, limit=limit, offset=offset)
+    return flow_runs_json_by_ids(ids, now=now)
 
 
 _ROWS_BY_IDS = PreparedRows(

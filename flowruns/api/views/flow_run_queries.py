@@ -20,14 +20,17 @@ from flowruns.api.schemas.queries import (
 from flowruns.api.serializers import FlowRunSerializer
 from flowruns.api.serializers.history import history_out
 from flowruns.api.wire.body import field_body
+from flowruns.api.wire.rendering import RenderedJSON
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.errors import DetailError
 from flowruns.filters.bodies import FlowRunQuery
 from flowruns.filters.limits import check_limit
+from flowruns.selectors.flow_run_json import renders_json
 from flowruns.selectors.flow_run_queries import (
     flow_run_ids,
     flow_runs_average_lateness,
     flow_runs_page,
+    flow_runs_page_json,
 )
 from flowruns.selectors.run_counters.count import flow_runs_count_matching
 from flowruns.selectors.run_counters.history import flow_run_history_matching
@@ -42,6 +45,7 @@ class FlowRunQueryViewSet(PrefectViewSet):
         flow_runs_page,
         FlowRunSerializer,
         r.FlowRunResponses,
+        page_json=flow_runs_page_json,
         summary="Filter flow runs",
     )
 
@@ -60,13 +64,21 @@ class FlowRunQueryViewSet(PrefectViewSet):
         where = body.q()
         count = flow_runs_count_matching(query=body)
         offset = (body.page - 1) * limit
+        pages = math.ceil(count / limit) if limit else 0
+        now = timezone.now()
+        if renders_json():
+            results = flow_runs_page_json(
+                where=where, sort=body.sort, limit=limit, offset=offset, now=now
+            )
+            tail = f',"count":{count},"limit":{limit},"pages":{pages},"page":{body.page}}}'
+            return Response(RenderedJSON(b'{"results":' + results + tail.encode()))
         runs = flow_runs_page(where=where, sort=body.sort, limit=limit, offset=offset)
         return Response(
             {
-                "results": FlowRunSerializer(runs, many=True, context={"now": timezone.now()}).data,
+                "results": FlowRunSerializer(runs, many=True, context={"now": now}).data,
                 "count": count,
                 "limit": limit,
-                "pages": math.ceil(count / limit) if limit else 0,
+                "pages": pages,
                 "page": body.page,
             }
         )

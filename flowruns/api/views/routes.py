@@ -28,8 +28,10 @@ from flowruns.api.schemas import responses as r
 from flowruns.api.schemas.orchestration import SetStateBody
 from flowruns.api.serializers.orchestration import orchestration_result_out
 from flowruns.api.wire.body import field_body
+from flowruns.api.wire.rendering import RenderedJSON
 from flowruns.api.wire.views import PrefectViewSet
 from flowruns.filters.limits import check_limit
+from flowruns.selectors.flow_run_json import renders_json
 from flowruns.services.orchestration_types import SetStateOutcome
 
 from .calls import orchestration_call
@@ -55,17 +57,27 @@ def filter_route(
     page: Callable[..., Sequence[Any]],
     serializer: type[BaseSerializer],
     out: Any,
+    *,
+    page_json: Callable[..., bytes] | None = None,
     **doc: Any,
 ) -> ViewMethod:
     """`POST .../filter`: the filters, `sort`, `limit` and `offset` of `body` go to
-    `page(where=, sort=, limit=, offset=)`, whose rows `serializer` answers as `out`."""
+    `page(where=, sort=, limit=, offset=)`, whose rows `serializer` answers as `out`. On
+    PostgreSQL, `page_json` (same arguments and `now=`) answers the same page as JSON the
+    database has rendered, when the resource has one."""
 
     @extend_schema(request=body, responses=r.answers({200: out}, 422), **doc)
     def filter_view(view: PrefectViewSet, request: Request) -> Response:
         query = cast(_PageQuery, field_body(request, body))
         limit = check_limit(query.limit)
-        rows = page(where=query.q(), sort=query.sort, limit=limit, offset=query.offset)
-        return Response(serializer(rows, many=True, context={"now": timezone.now()}).data)
+        where, now = query.q(), timezone.now()
+        if page_json is not None and renders_json():
+            rendered = page_json(
+                where=where, sort=query.sort, limit=limit, offset=query.offset, now=now
+            )
+            return Response(RenderedJSON(rendered))
+        rows = page(where=where, sort=query.sort, limit=limit, offset=query.offset)
+        return Response(serializer(rows, many=True, context={"now": now}).data)
 
     return filter_view
 

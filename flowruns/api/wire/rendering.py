@@ -9,7 +9,14 @@ from rest_framework.renderers import BaseRenderer
 from .encoding import jsonable
 
 
+class RenderedJSON(bytes):
+    """A body already encoded as JSON (by PostgreSQL: `flowruns.selectors.flow_run_json`);
+    the renderer sends it as it is."""
+
+
 def dumps(data: Any) -> bytes:
+    if type(data) is RenderedJSON:
+        return data
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False, default=jsonable).encode()
 
 
