@@ -29,6 +29,7 @@ from orchestration.states import State, StateType, new_state
 
 from .orchestration_types import OrchestrationCall, SetStateOutcome, StateProposal, proposed_state
 from .policies import policy_for
+from .row_writes import row_insert_deferred
 from .run_kinds import TASK_RUNS, RunKind
 from .state_codec import state_from_row
 from .state_writes import run_record_state
@@ -214,7 +215,8 @@ def _persist(kind: RunKind, run: Any, current: State | None, result: Orchestrati
         if updates:
             for field, value in updates.items():
                 setattr(run, field, value)
-            run.save(update_fields=sorted(updates))
+            if not row_insert_deferred(run):  # else its INSERT carries them
+                run.save(update_fields=sorted(updates))
         return
     if not run_record_state(kind, run, result.state, make_current=True, run_updates=updates):
         # Fresh v7 ids and G1-unique timestamps never collide; if one did, say so.

@@ -37,8 +37,8 @@ def _fields_sql(kind: str, model: type[Any], names: tuple[str, ...], using: str)
     return sql
 
 
-def row_insert(instance: Any, *, using: str | None = None) -> None:
-    """`instance.save(force_insert=True)` for a new row of a `TimestampedModel`."""
+def row_insert_statement(instance: Any, *, using: str | None = None) -> tuple[str, list[Any], str]:
+    """The INSERT `row_insert` sends, unsent: `(sql, params, using)` (`updated` = `created`)."""
     model = type(instance)
     using = using or router.db_for_write(model, instance=instance)
     connection = connections[using]
@@ -48,10 +48,36 @@ def row_insert(instance: Any, *, using: str | None = None) -> None:
     params = [
         field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_fields_sql("insert", model, names, using), params)
+    return _fields_sql("insert", model, names, using), params, using
+
+
+def row_inserted(instance: Any, using: str) -> None:
+    """Mark `instance` as saved once its INSERT has run."""
     instance._state.adding = False
     instance._state.db = using
+    instance.__dict__.pop(_DEFERRED, None)
+
+
+def row_insert(instance: Any, *, using: str | None = None) -> None:
+    """`instance.save(force_insert=True)` for a new row of a `TimestampedModel`."""
+    sql, params, using = row_insert_statement(instance, using=using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+    row_inserted(instance, using)
+
+
+# A new run whose INSERT waits for its first state, so that both go in one statement
+# (`services.state_writes.run_record_state`) and the row is written once, not inserted and then
+# updated (a second row version and an entry in every index).
+_DEFERRED = "_row_insert_deferred"
+
+
+def row_insert_defer(instance: Any) -> None:
+    instance.__dict__[_DEFERRED] = True
+
+
+def row_insert_deferred(instance: Any) -> bool:
+    return bool(instance.__dict__.get(_DEFERRED))
 
 
 def row_update_statement(

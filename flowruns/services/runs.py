@@ -1,18 +1,19 @@
 """What creating a flow run and creating a task run share: insert the row once, then write
-its initial state under the force policy (spec §8.4), in one transaction."""
+its initial state under the force policy (spec §8.4), in one transaction. On PostgreSQL a run
+without an idempotency check is inserted together with its first state, in one statement."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 
 from flowruns.errors import IntegrityConflict
 
 from .orchestrating import run_orchestrate_locked
 from .orchestration_types import OrchestrationCall, StateProposal
-from .row_writes import row_insert
+from .row_writes import row_insert, row_insert_defer, row_insert_deferred
 from .run_kinds import RunKind
 
 RunT = TypeVar("RunT", bound=models.Model)
@@ -41,7 +42,10 @@ def run_insert(
     # run created by the API): a failure here fails the caller's transaction whole.
     with transaction.atomic(savepoint=False):
         if existing is None:
-            row_insert(run)
+            if connections[router.db_for_write(type(run))].vendor == "postgresql":
+                row_insert_defer(run)  # inserted with its first state, in one statement
+            else:
+                row_insert(run)
         else:
             other = existing()
             if other is not None:
@@ -55,6 +59,8 @@ def run_insert(
                     raise IntegrityConflict() from exc  # e.g. the client's id is already taken
                 return other, False
         run_orchestrate_locked(kind, run, state, force=True, call=call)
+        if row_insert_deferred(run):  # no state was written (a policy that rejects)
+            row_insert(run)
         if inserted is not None:
             inserted(run)
     return run, True

@@ -23,7 +23,13 @@ from django.db import DatabaseError, connections, router
 from access.actors import current_actor
 from orchestration.states import State
 
-from .row_writes import row_update, row_update_statement
+from .row_writes import (
+    row_insert_deferred,
+    row_insert_statement,
+    row_inserted,
+    row_update,
+    row_update_statement,
+)
 from .run_kinds import RunKind
 from .state_codec import details_to_json, is_unpersisted
 
@@ -106,7 +112,8 @@ def run_record_state(
 
     On PostgreSQL both go in one statement (the UPDATE in a data-modifying CTE that runs only
     when the INSERT wrote; the run's foreign key to its state is checked at commit), which
-    saves a round trip on every state change.
+    saves a round trip on every state change. A new run whose INSERT was deferred
+    (`row_writes.row_insert_defer`) is inserted in that statement instead of updated.
     """
     if not make_current:
         return state_row_insert(kind, run, state) is not None
@@ -120,6 +127,8 @@ def run_record_state(
         _make_current(run, _saved(row, using), state, run_updates)
         row_update(run, _current_fields(run_updates))
         return True
+    if row_insert_deferred(run):
+        return _insert_run_with_state(run, row, state, run_updates, insert_sql, insert_params)
     fields = _current_fields(run_updates)
     columns = {**_current_values(row, state, run_updates), "state": row.pk}
     update_sql, update_params, _ = row_update_statement(run, fields, columns)
@@ -136,6 +145,34 @@ def run_record_state(
     if updated != 1:
         raise DatabaseError(f"{type(run).__name__} {run.pk} was not updated")
     _make_current(run, row, state, run_updates)
+    _saved(row, using)
+    return True
+
+
+def _insert_run_with_state(
+    run: Any,
+    row: Any,
+    state: State,
+    run_updates: Mapping[str, Any] | None,
+    insert_sql: str,
+    insert_params: list[Any],
+) -> bool:
+    """A new run's INSERT (`row_writes.row_insert_defer`) with its first state row, in one
+    statement: the run is written once, already pointing at its state (PostgreSQL)."""
+    _make_current(run, row, state, run_updates)
+    run_sql, run_params, using = row_insert_statement(run)
+    sql = (
+        f"WITH s AS ({insert_sql}), r AS ({run_sql} RETURNING 1) "
+        "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM r)"
+    )
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*insert_params, *run_params])
+        inserted, run_inserted = cursor.fetchone()
+    if run_inserted != 1:
+        raise DatabaseError(f"{type(run).__name__} {run.pk} was not inserted")
+    row_inserted(run, using)
+    if not inserted:
+        return False
     _saved(row, using)
     return True
 
