@@ -15,8 +15,8 @@ from flowruns.selectors.run_counters.count import flow_runs_count_matching
 from flowruns.services import orchestrating
 from flowruns.services.flow_runs import flow_run_create
 from flowruns.services.orchestration_types import OrchestrationCall, StateProposal
-from orchestration.results import OrchestrationResult, ResponseStatus
 from flowruns.services.row_writes import row_insert, row_update
+from orchestration.results import OrchestrationResult, ResponseStatus
 from tests.factories import FlowFactory
 
 pytestmark = pytest.mark.django_db
