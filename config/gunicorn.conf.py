@@ -18,6 +18,8 @@ with environment() as env:
     max_requests = env.int("GUNICORN_MAX_REQUESTS", 10000)
     accesslog = env.str("GUNICORN_ACCESS_LOG", "-")
     loglevel = logging.getLevelName(env.log_level("LOG_LEVEL", logging.INFO)).lower()
+# Formats access lines only when there is an access log (config/gunicorn_logging.py).
+logger_class = "config.gunicorn_logging.ServerLogger"
 graceful_timeout = 30
 keepalive = 5
 max_requests_jitter = 1000

@@ -6,11 +6,14 @@ from __future__ import annotations
 import logging
 import runpy
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from gunicorn import glogging
 
+from config.gunicorn_logging import ServerLogger
 from flowruns.api.views import flows as flow_views
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +76,23 @@ def test_a_proxys_request_id_is_kept(monkeypatch):
     )
     assert response.status_code == 500
     assert response["X-Request-ID"] == "abc-123"
+
+
+@pytest.mark.parametrize(
+    ("accesslog", "enabled"), [("-", True), ("/tmp/access.log", True), ("", False), (None, False)]
+)
+def test_access_lines_are_formatted_only_when_there_is_an_access_log(accesslog, enabled):
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    assert conf["logger_class"] == "config.gunicorn_logging.ServerLogger"
+    cfg = SimpleNamespace(
+        accesslog=accesslog,
+        logconfig=None,
+        logconfig_dict=conf["logconfig_dict"],
+        logconfig_json=None,
+        syslog=False,
+    )
+    ours, theirs = ServerLogger.__new__(ServerLogger), glogging.Logger.__new__(glogging.Logger)
+    ours.cfg = theirs.cfg = cfg
+    assert ours._compute_access_log_enabled() is enabled
+    # gunicorn's own logger formats a line per request whenever logconfig_dict is given.
+    assert theirs._compute_access_log_enabled() is True
