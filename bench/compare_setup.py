@@ -307,7 +307,7 @@ def ours_server(
     the background services unless asked, as Prefect runs with `--no-services`."""
     env = ours_env(database) | {
         "PORT": str(port),
-        "GUNICORN_ACCESS_LOG": "",  # as bench/README.md: no access log (Prefect: none either)
+        "GUNICORN_ACCESS_LOG": "off",  # as bench/README.md: no access log (Prefect: none either)
         "LOG_LEVEL": "WARNING",
         "SERVE_WITH_SERVICES": "true" if services else "false",
     }

@@ -58,7 +58,7 @@ class Server:
             "HOST": "127.0.0.1",
             "PORT": str(self.port),
             "GUNICORN_WORKERS": str(workers),
-            "GUNICORN_ACCESS_LOG": "/dev/null",
+            "GUNICORN_ACCESS_LOG": "off",
             "LOG_LEVEL": "WARNING",
             # The API alone: a benchmark runs the background services itself when it wants them.
             "SERVE_WITH_SERVICES": "false",

@@ -16,7 +16,9 @@ with environment() as env:
     timeout = env.int("GUNICORN_TIMEOUT", 60)
     # Recycle workers now and then so slow leaks cannot accumulate.
     max_requests = env.int("GUNICORN_MAX_REQUESTS", 10000)
-    accesslog = env.str("GUNICORN_ACCESS_LOG", "-")
+    # `-` (stdout, the default), a file, or `off`.
+    _access = env.str("GUNICORN_ACCESS_LOG", "-")
+    accesslog = None if _access.lower() == "off" else _access
     loglevel = logging.getLevelName(env.log_level("LOG_LEVEL", logging.INFO)).lower()
 # Formats access lines only when there is an access log (config/gunicorn_logging.py).
 logger_class = "config.gunicorn_logging.ServerLogger"
@@ -28,7 +30,7 @@ errorlog = "-"
 # machine (a second server would take over the first one's). The server does not use it.
 control_socket_disable = True
 # gunicorn's error and access lines in the server's format (a time and a level on each);
-# GUNICORN_ACCESS_LOG still chooses stdout (`-`), a file, or nothing (empty).
+# GUNICORN_ACCESS_LOG still chooses stdout (`-`), a file, or nothing (`off`).
 _access_handler: dict[str, str] = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
 if accesslog and accesslog != "-":
     _access_handler = {"class": "logging.FileHandler", "filename": accesslog}

@@ -1,10 +1,10 @@
-"""gunicorn's logger, with the access log off when GUNICORN_ACCESS_LOG is empty.
+"""gunicorn's logger, with the access log off when GUNICORN_ACCESS_LOG is `off`.
 
 gunicorn formats an access line for every request whenever a logging configuration is given
 (`logconfig_dict`, which `config/gunicorn.conf.py` always gives for the server's line format),
 even when no handler will write it: about 8% of a worker's CPU on reads by id. Here the access
 log is on exactly when GUNICORN_ACCESS_LOG names a destination (`-` for stdout, the default, or
-a file).
+a file), not when it is `off`.
 """
 
 from __future__ import annotations

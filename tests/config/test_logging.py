@@ -79,7 +79,7 @@ def test_a_proxys_request_id_is_kept(monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("accesslog", "enabled"), [("-", True), ("/tmp/access.log", True), ("", False), (None, False)]
+    ("accesslog", "enabled"), [("-", True), ("/tmp/access.log", True), (None, False)]
 )
 def test_access_lines_are_formatted_only_when_there_is_an_access_log(accesslog, enabled):
     conf = runpy.run_path(str(GUNICORN_CONF))
@@ -96,3 +96,12 @@ def test_access_lines_are_formatted_only_when_there_is_an_access_log(accesslog, 
     assert ours._compute_access_log_enabled() is enabled
     # gunicorn's own logger formats a line per request whenever logconfig_dict is given.
     assert theirs._compute_access_log_enabled() is True
+
+
+@pytest.mark.parametrize(
+    ("value", "accesslog"),
+    [("", "-"), ("-", "-"), ("a.log", "a.log"), ("off", None), ("OFF", None)],
+)
+def test_the_access_log_is_stdout_a_file_or_off(monkeypatch, value, accesslog):
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", value)
+    assert runpy.run_path(str(GUNICORN_CONF))["accesslog"] == accesslog
