@@ -33,10 +33,6 @@ with environment() as env:
             conn_health_checks=True,
         )
     }
-    # PostgreSQL through Django's backend with a health check that sends no query when the
-    # kept connection is plainly alive (config/postgresql/base.py).
-    if (DATABASES["default"] or {}).get("ENGINE") == "django.db.backends.postgresql":
-        DATABASES["default"]["ENGINE"] = "config.postgresql"
     sqlite_busy_timeout = env.int("SQLITE_BUSY_TIMEOUT", 20)
     # Seconds a client is told to wait (`Retry-After`) when the database is unavailable (503).
     DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", 5)

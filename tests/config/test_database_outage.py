@@ -161,9 +161,11 @@ def test_an_outage_outside_the_api_views_is_a_503_too(monkeypatch, caplog, where
     [("flow_runs", "flow_run_row_or_404"), ("task_runs", "get_task_run_or_404")],
 )
 def test_a_create_whose_answer_cannot_be_read_is_not_committed(api, monkeypatch, kind, reader):
-    """The answer is read in the writing transaction: a 503 means nothing was stored, so the
-    client's retry cannot store the run twice."""
-    run = FlowRunFactory.create()
+    """An answer that must be read is read in the writing transaction: a 503 means nothing
+    was stored, so the client's retry cannot store the run twice. (A new flow run is answered
+    from the row just written, with no query after its writes: `test_statements.py`; a flow
+    run found by its idempotency key is read.)"""
+    run = FlowRunFactory.create(idempotency_key="once")
     before = {"flow_runs": FlowRun.objects.count(), "task_runs": TaskRun.objects.count()}
 
     def lost(*args: Any, **kwargs: Any) -> Any:
@@ -171,7 +173,7 @@ def test_a_create_whose_answer_cannot_be_read_is_not_committed(api, monkeypatch,
 
     monkeypatch.setattr(f"flowruns.api.views.{kind}.{reader}", lost)
     body = (
-        {"flow_id": str(run.flow_id)}
+        {"flow_id": str(run.flow_id), "idempotency_key": "once"}
         if kind == "flow_runs"
         else {"flow_run_id": str(run.id), "task_key": "t", "dynamic_key": "0"}
     )

@@ -102,7 +102,7 @@ def test_good_values_parse(tmp_path):
     ) == {
         "DEBUG": True,
         "ALLOWED_HOSTS": ["api.example.com", "localhost"],
-        "ENGINE": "config.postgresql",  # Django's, with a cheaper health check
+        "ENGINE": "django.db.backends.postgresql",
         "NAME": "flows",
         "PORT": 5433,
         "CONN_MAX_AGE": 5,

@@ -64,9 +64,10 @@ class FlowRunViewSet(PrefectViewSet):
         """Create a flow run; without a state it starts PENDING, without a name it gets a random
         one."""
         body = model_body(request, FlowRunCreate)
-        # The answer is read in the transaction that writes the run: once it commits, no
+        # The answer is made in the transaction that writes the run: once it commits, no
         # query is left to fail, so a committed run is never answered 503 (and created again
-        # by the client's retry).
+        # by the client's retry). A new run is answered as it was written, from the row in
+        # memory (as Prefect answers); a run found by its idempotency key is read.
         with transaction.atomic():
             run, created = flow_run_create(
                 flow_id=body.flow_id,
@@ -77,7 +78,7 @@ class FlowRunViewSet(PrefectViewSet):
                 work_pool_name=body.work_pool_name,
                 work_queue_name=body.work_queue_name,
             )
-            data = FlowRunSerializer(flow_run_row_or_404(run.pk)).data
+            data = FlowRunSerializer(run if created else flow_run_row_or_404(run.pk)).data
         return Response(data, status=201 if created else 200)
 
     @extend_schema(responses=r.answers({200: r.FlowRunResponse}, 404))

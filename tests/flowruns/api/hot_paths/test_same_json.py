@@ -1,10 +1,12 @@
-"""The lean read (`GET /flow_runs/{id}` and create's answer, one prepared statement into a
-light row) answers byte for byte what the serializer makes of the full model instance, the
-path these routes took before: state details, parameters, tags, labels, null fields, work
-pools, parent task runs, running runs' live estimates."""
+"""The lean read (`GET /flow_runs/{id}`, one prepared statement into a light row) answers
+byte for byte what the serializer makes of the full model instance, the path it took before,
+and create's answer (the run as written, from memory) is the same JSON: state details,
+parameters, tags, labels, null fields, work pools, parent task runs, running runs' live
+estimates."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from unittest import mock
 
@@ -34,7 +36,9 @@ def _assert_same(api, run_id: str, created: bytes | None = None) -> None:
         before = _instance_bytes(run_id)
     assert lean == before
     if created is not None:
-        assert created == before
+        # Create answers the run as written (from memory, as Prefect does): the same JSON;
+        # stored JSON comes back in PostgreSQL's jsonb key order, the answer in the client's.
+        assert json.loads(created) == json.loads(before)
 
 
 def _post(api, body) -> tuple[str, bytes]:
