@@ -8,7 +8,8 @@ order; jsonb columns are embedded as they are stored), and Python passes the tex
 
 `RUN_JSON` is `flow_run_out` (flowruns/api/serializers/flow_runs.py) written in SQL, field by
 field, with the same defaults and the same `now` for the estimates; a test renders varied runs
-both ways and requires equal answers (tests/flowruns/api/test_flow_run_json.py). Numbers that
+both ways and requires equal answers
+(tests/flowruns/api/hot_paths/test_database_rendering.py). Numbers that
 are floats in Python may print without a fraction here (`0` for `0.0`): the same JSON number.
 SQLite keeps the Python renderer.
 """

@@ -26,15 +26,21 @@ def flow_runs_page(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> l
     to their states and queues."""
     if limit == 0:
         return []
-    if branch_plan(where, sort) is None and offset == 0:
+    plan = branch_plan(where, sort)
+    if plan is None and offset == 0:
         runs = FlowRun.objects.filter(where).order_by(*flow_run_ordering(sort))
         return flow_run_rows(runs[:limit])
-    return flow_runs_by_ids(flow_run_page_ids(where=where, sort=sort, limit=limit, offset=offset))
+    return flow_runs_by_ids(_page_ids(where, sort, limit, offset, plan))
 
 
 def flow_run_page_ids(*, where: Q, sort: FlowRunSort, limit: int, offset: int) -> list[Any]:
     """The ids of one page of matching runs, in order (from the indexes where they serve)."""
-    plan = branch_plan(where, sort)
+    return _page_ids(where, sort, limit, offset, branch_plan(where, sort))
+
+
+def _page_ids(
+    where: Q, sort: FlowRunSort, limit: int, offset: int, plan: tuple[str, list[str]] | None
+) -> list[Any]:
     if plan is not None:
         column, values = plan
         return state_branch_ids(

@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from flowruns.api.serializers import FlowRunSerializer
@@ -19,6 +21,7 @@ from flowruns.models import FlowRun
 from flowruns.selectors.flow_run_json import flow_runs_json_by_ids
 from flowruns.selectors.flow_run_queries import flow_runs_by_ids
 from tests.factories import FlowFactory, FlowRunFactory, WorkQueueFactory
+from tests.flowruns.api.hot_paths.bodies import full_run_body
 from tests.flowruns.api.task_runs.helpers import create_flow_run, new_task
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -53,26 +56,7 @@ def _post(api, body) -> str:
 
 def test_full_run_with_details_parameters_tags_labels_and_policy(api):
     flow = FlowFactory(labels={"team": "data"})
-    run_id = _post(
-        api,
-        {
-            "flow_id": str(flow.id),
-            "name": 'naïve "run" ✓\\ \n\t',
-            "parameters": {"b": [1, 2.5, None, {"deep": "ünïcode"}], "a": 1e-7, "c": True},
-            "context": {"k": "v"},
-            "tags": ["z", "a", "env:prod"],
-            "labels": {"x": 1},
-            "idempotency_key": "key-1",
-            "empirical_policy": {"retries": 2, "retry_delay": 5, "pause_keys": ["p"]},
-            "job_variables": {"image": "python:3.11"},
-            "state": {
-                "type": "SCHEDULED",
-                "name": "Late",
-                "message": "waiting ✓",
-                "state_details": {"scheduled_time": "2031-01-01T00:00:00Z", "cache_key": "c"},
-            },
-        },
-    )
+    run_id = _post(api, full_run_body(str(flow.id), 'naïve "run" ✓\\ \n\t'))
     (run,) = _assert_same([run_id])
     assert run["name"] == 'naïve "run" ✓\\ \n\t'
     assert run["state"]["state_details"]["cache_key"] == "c"
@@ -174,9 +158,12 @@ def test_filter_and_paginate_answer_what_the_python_renderer_answers(api, sort):
                 mock.patch.object(timezone, "now", return_value=NOW),
                 mock.patch(f"{VIEWS}.routes.renders_json", return_value=database_renders),
                 mock.patch(f"{VIEWS}.flow_run_queries.renders_json", return_value=database_renders),
+                CaptureQueriesContext(connection) as captured,
             ):
                 response = api.post(path, query, format="json")
             assert response.status_code == 200, response.content
+            rendered_by_database = any("json_agg" in q["sql"] for q in captured.captured_queries)
+            assert rendered_by_database is database_renders
             assert response["Content-Type"] == "application/json"
             answers.append(response.json())
         return answers

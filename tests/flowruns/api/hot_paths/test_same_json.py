@@ -18,6 +18,7 @@ from flowruns.api.wire.rendering import PrefectJSONRenderer
 from flowruns.models import FlowRun
 from flowruns.selectors.flow_runs import flow_run_get
 from tests.factories import FlowFactory, FlowRunFactory, WorkQueueFactory
+from tests.flowruns.api.hot_paths.bodies import full_run_body
 from tests.flowruns.api.task_runs.helpers import create_flow_run, new_task
 
 pytestmark = pytest.mark.django_db
@@ -51,27 +52,7 @@ def _post(api, body) -> tuple[str, bytes]:
 
 def test_run_with_state_details_parameters_tags_and_labels(api):
     flow = FlowFactory(labels={"team": "data"})
-    body = {
-        "flow_id": str(flow.id),
-        "name": "naïve-run ✓",
-        "parameters": {"b": [1, 2.5, None, {"deep": "ünïcode"}], "a": 1e-7, "c": True},
-        "context": {"k": "v"},
-        "tags": ["z", "a", "env:prod"],
-        "labels": {"x": 1},
-        "idempotency_key": "key-1",
-        "empirical_policy": {"retries": 2, "retry_delay": 5, "pause_keys": ["p"]},
-        "job_variables": {"image": "python:3.11"},
-        "state": {
-            "type": "SCHEDULED",
-            "name": "Late",
-            "message": "waiting ✓",
-            "state_details": {
-                "scheduled_time": "2031-01-01T00:00:00Z",
-                "cache_key": "c",
-                "pause_keys": ["a"],
-            },
-        },
-    }
+    body = full_run_body(str(flow.id), "naïve-run ✓")
     run_id, created = _post(api, body)
     _assert_same(api, run_id, created)
     assert b'"deep":"\xc3\xbcn\xc3\xafcode"' in created  # UTF-8, not \u escapes
