@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, Q, Sum, Value
+from django.db import connection
+from django.db.models import BigIntegerField, Count, Q, QuerySet, Sum, Value
+from django.db.models.expressions import RawSQL
 
 from flowruns.models import FlowRun
 
@@ -44,19 +49,12 @@ def empty_buckets(
     ], interval_us
 
 
-def history_rows(
-    *, where: Q, start: datetime, interval_us: int, count: int, now: datetime
-) -> list[dict[str, Any]]:
-    """Per (bucket index, state type, state name) of the runs matching `where` whose expected
-    start falls in the `count` buckets: `count_runs` and the two time sums (seconds)."""
+def _aggregated(
+    runs: QuerySet[FlowRun], *, start: datetime, interval_us: int, now: datetime
+) -> Any:
     start_us = Value(epoch_micros_of(start), output_field=BigIntegerField())
-    rows = (
-        FlowRun.objects.filter(
-            where,
-            expected_start_time__gte=start,
-            expected_start_time__lt=start + count * timedelta(microseconds=interval_us),
-        )
-        .annotate(
+    return (
+        runs.annotate(
             bucket=(EpochMicros("expected_start_time") - start_us)
             / Value(interval_us, output_field=BigIntegerField())
         )
@@ -66,8 +64,85 @@ def history_rows(
             sum_estimated_run_time=Sum(non_negative(estimated_run_time(now))),
             sum_estimated_lateness=Sum(non_negative(estimated_lateness(now))),
         )
-        .order_by("bucket", "state_type", "state_name")
     )
+
+
+_ROW_COLUMNS = (
+    "bucket",
+    "state_type",
+    "state_name",
+    "count_runs",
+    "sum_estimated_run_time",
+    "sum_estimated_lateness",
+)
+
+
+def _per_span_rows(
+    runs: QuerySet[FlowRun],
+    *,
+    spans: Sequence[tuple[datetime, datetime]],
+    start: datetime,
+    interval_us: int,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """The aggregate once per span (PostgreSQL): a LATERAL subquery over the spans, planned
+    once, whose range is a runtime key of an index-only scan."""
+    per_span = _aggregated(
+        runs.filter(
+            expected_start_time__gte=RawSQL("span.lo", ()),
+            expected_start_time__lt=RawSQL("span.hi", ()),
+        ),
+        start=start,
+        interval_us=interval_us,
+        now=now,
+    ).order_by()
+    inner, params = per_span.query.sql_with_params()
+    columns = ", ".join(f"r.{column}" for column in _ROW_COLUMNS)
+    sql = (
+        f"SELECT {columns} FROM unnest(%s::timestamptz[], %s::timestamptz[]) AS span(lo, hi)"
+        f" CROSS JOIN LATERAL ({inner}) AS r"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[lo for lo, _ in spans], [hi for _, hi in spans], *params])
+        return [dict(zip(_ROW_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def history_rows(
+    *,
+    where: Q,
+    start: datetime,
+    interval_us: int,
+    count: int,
+    now: datetime,
+    spans: Sequence[tuple[datetime, datetime]] | None = None,
+) -> list[dict[str, Any]]:
+    """Per (bucket index, state type, state name) of the runs matching `where` whose expected
+    start falls in the `count` buckets: `count_runs` and the two time sums (seconds).
+
+    With `spans` (disjoint `[lo, hi)` expected-start ranges) only the runs in them count, and a
+    (bucket, state) may come back once per span, to be added up by the caller. On PostgreSQL
+    each span is then its own aggregate (`_per_span_rows`): a range scan of
+    `ix_flow_run__exp_start_desc`, which includes every column the sums read, so the runs are
+    counted from the index alone (one OR of all the ranges is a bitmap scan visiting every
+    run's row in the table: 1 s for the 24-bucket history at 10M runs)."""
+    runs = FlowRun.objects.filter(
+        where,
+        expected_start_time__gte=start,
+        expected_start_time__lt=start + count * timedelta(microseconds=interval_us),
+    )
+    if spans is None:
+        rows = _aggregated(runs, start=start, interval_us=interval_us, now=now).order_by(
+            "bucket", "state_type", "state_name"
+        )
+    elif not spans:
+        return []
+    elif connection.vendor == "postgresql":
+        rows = _per_span_rows(runs, spans=spans, start=start, interval_us=interval_us, now=now)
+    else:
+        in_spans = reduce(
+            or_, (Q(expected_start_time__gte=lo, expected_start_time__lt=hi) for lo, hi in spans)
+        )
+        rows = _aggregated(runs.filter(in_spans), start=start, interval_us=interval_us, now=now)
     return [
         {
             "bucket": int(row["bucket"]),

@@ -10,11 +10,8 @@ the query for everything.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import reduce
-from operator import or_
 
 from django.db import connection
-from django.db.models import Q
 
 from flowruns.counters.layout import SLOT_MICROS
 from flowruns.filters.bodies import FlowRunHistoryQuery
@@ -97,15 +94,13 @@ def flow_run_history_matching(
         start_us=start_us, interval_us=interval_us, count=count, answered=answered, skip=skip
     )
     if spans:
-        in_spans = reduce(
-            or_,
-            (
-                Q(expected_start_time__gte=_instant(lo), expected_start_time__lt=_instant(hi))
-                for lo, hi in spans
-            ),
-        )
         rows = history_rows(
-            where=where & in_spans, start=start, interval_us=interval_us, count=count, now=now
+            where=where,
+            start=start,
+            interval_us=interval_us,
+            count=count,
+            now=now,
+            spans=[(_instant(lo), _instant(hi)) for lo, hi in spans],
         )
         for row in rows:
             state = sums.setdefault(row["bucket"], {}).setdefault(

@@ -93,3 +93,29 @@ def test_history_checks_running_runs_by_the_partial_index_only(api):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "Index Only Scan using ix_flow_run__running_stamp" in plan
+
+
+def test_history_counts_the_runs_at_ragged_bucket_edges_from_the_index_alone(api):
+    """Bucket edges that cut a 10-minute slot are summed from runs: one LATERAL aggregate per
+    edge span, an index-only range scan of `ix_flow_run__exp_start_desc` (which includes every
+    column the sums read). As an OR of ranges it visited each run's row: 1 s at 10M runs."""
+    make_runs(50)
+    body = {
+        "history_start": "2026-03-07T00:03:00Z",
+        "history_end": "2026-03-12T00:00:00Z",
+        "history_interval_seconds": 86400 * 5 / 24,  # every edge ragged
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert api.post("/api/flow_runs/history", body, format="json").status_code == 200
+    edges = [q["sql"] for q in queries.captured_queries if "CROSS JOIN LATERAL" in q["sql"]]
+    assert len(edges) == 1
+
+    with connection.cursor() as cursor:
+        _grow_with_completed_runs(cursor, copies=40)
+        cursor.execute("ANALYZE flow_run")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {edges[0]}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Index Only Scan using ix_flow_run__exp_start_desc" in plan
