@@ -10,13 +10,13 @@ from operator import or_
 from typing import Any
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, Q, QuerySet, Sum, Value
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 
 from flowruns.models import FlowRun
 
 from .run_metrics import (
-    EpochMicros,
+    BucketIndex,
     epoch_micros_of,
     estimated_lateness,
     estimated_run_time,
@@ -50,13 +50,13 @@ def empty_buckets(
 
 
 def _aggregated(
-    runs: QuerySet[FlowRun], *, start: datetime, interval_us: int, now: datetime
+    runs: QuerySet[FlowRun], *, start: datetime, interval_us: int, count: int, now: datetime
 ) -> Any:
-    start_us = Value(epoch_micros_of(start), output_field=BigIntegerField())
     return (
         runs.annotate(
-            bucket=(EpochMicros("expected_start_time") - start_us)
-            / Value(interval_us, output_field=BigIntegerField())
+            bucket=BucketIndex(
+                "expected_start_time", start=start, interval_us=interval_us, count=count
+            )
         )
         .values("bucket", "state_type", "state_name")
         .annotate(
@@ -83,6 +83,7 @@ def _per_span_rows(
     spans: Sequence[tuple[datetime, datetime]],
     start: datetime,
     interval_us: int,
+    count: int,
     now: datetime,
 ) -> list[dict[str, Any]]:
     """The aggregate once per span (PostgreSQL): a LATERAL subquery over the spans, planned
@@ -94,6 +95,7 @@ def _per_span_rows(
         ),
         start=start,
         interval_us=interval_us,
+        count=count,
         now=now,
     ).order_by()
     inner, params = per_span.query.sql_with_params()
@@ -131,18 +133,22 @@ def history_rows(
         expected_start_time__lt=start + count * timedelta(microseconds=interval_us),
     )
     if spans is None:
-        rows = _aggregated(runs, start=start, interval_us=interval_us, now=now).order_by(
-            "bucket", "state_type", "state_name"
-        )
+        rows = _aggregated(
+            runs, start=start, interval_us=interval_us, count=count, now=now
+        ).order_by("bucket", "state_type", "state_name")
     elif not spans:
         return []
     elif connection.vendor == "postgresql":
-        rows = _per_span_rows(runs, spans=spans, start=start, interval_us=interval_us, now=now)
+        rows = _per_span_rows(
+            runs, spans=spans, start=start, interval_us=interval_us, count=count, now=now
+        )
     else:
         in_spans = reduce(
             or_, (Q(expected_start_time__gte=lo, expected_start_time__lt=hi) for lo, hi in spans)
         )
-        rows = _aggregated(runs.filter(in_spans), start=start, interval_us=interval_us, now=now)
+        rows = _aggregated(
+            runs.filter(in_spans), start=start, interval_us=interval_us, count=count, now=now
+        )
     return [
         {
             "bucket": int(row["bucket"]),
