@@ -10,8 +10,8 @@ transaction that drops the indexes `--before` did not have (`--without`, Postgre
 transactional, so the drop is rolled back after each call and B never sees it); B is the code
 here. Each round answers the same requests with both, alternating which goes first, and checks
 the answers are equal (every bucket, state and count; the sums to 1e-9). Shapes: 24 buckets
-over the whole expected-start range (as `compare_shapes.py` sends it: every bucket edge is ragged), the same
-with a state filter, and 7 daily buckets ending now.
+over the whole expected-start range (as `compare_shapes.py` sends it: every bucket edge is
+ragged), the same with a state filter, and 7 daily buckets ending now.
 """
 
 from __future__ import annotations

@@ -101,12 +101,12 @@ def _per_span_rows(
     inner, params = per_span.query.sql_with_params()
     columns = ", ".join(f"r.{column}" for column in _ROW_COLUMNS)
     sql = (
-        f"SELECT {columns} FROM unnest(%s::timestamptz[], %s::timestamptz[]) AS span(lo, hi)"
-        f" CROSS JOIN LATERAL ({inner}) AS r"
+        f"SELECT span.i - 1, {columns} FROM unnest(%s::timestamptz[], %s::timestamptz[])"
+        f" WITH ORDINALITY AS span(lo, hi, i) CROSS JOIN LATERAL ({inner}) AS r"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [[lo for lo, _ in spans], [hi for _, hi in spans], *params])
-        return [dict(zip(_ROW_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+        return [dict(zip(("span", *_ROW_COLUMNS), row, strict=True)) for row in cursor.fetchall()]
 
 
 def history_rows(
@@ -122,7 +122,8 @@ def history_rows(
     start falls in the `count` buckets: `count_runs` and the two time sums (seconds).
 
     With `spans` (disjoint `[lo, hi)` expected-start ranges) only the runs in them count, and a
-    (bucket, state) may come back once per span, to be added up by the caller. On PostgreSQL
+    (bucket, state) may come back once per span, to be added up by the caller; on PostgreSQL
+    each row then also says which span it sums (`span`, an index into `spans`). On PostgreSQL
     each span is then its own aggregate (`_per_span_rows`): a range scan of
     `ix_flow_run__exp_start_desc`, which includes every column the sums read, so the runs are
     counted from the index alone (one OR of all the ranges is a bitmap scan visiting every
@@ -151,6 +152,7 @@ def history_rows(
         )
     return [
         {
+            **({"span": row["span"]} if "span" in row else {}),
             "bucket": int(row["bucket"]),
             "state_type": row["state_type"],
             "state_name": row["state_name"],

@@ -3,6 +3,7 @@ table, its ragged hours from the 10-minute slots, in one query over both levels.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -106,7 +107,9 @@ def _level_select(
     interval_us: int,
     now_us: int,
     params: list[Any],
+    bucket: str | None = None,
 ) -> str:
+    """One level's rows in `spans`, with their bucket index (`bucket` overrides it)."""
     table, unit = HISTORY_LEVELS[level]
     passed = f"slot < {now_us // unit}"  # units that ended at or before `now`
     # Σ n·slot per level (never n·slot·unit: that product could overflow a bigint).
@@ -123,8 +126,10 @@ def _level_select(
         if values is not None:
             where += f" AND {column} IN ({', '.join('%s' for _ in values)})"
             params += list(values)
+    if bucket is None:
+        bucket = f"(slot * {unit} - {start_us}) / {interval_us}"
     return (
-        f"SELECT (slot * {unit} - {start_us}) / {interval_us} AS bucket, state_type,"
+        f"SELECT {bucket} AS bucket, state_type,"
         " state_name, n, run_time_us, running_n, running_base_us, irregular_n, late_us,"
         f" CASE WHEN {passed} THEN waiting_n ELSE 0 END AS waiting_n,"
         f" CASE WHEN {passed} THEN waiting_base_us ELSE 0 END AS waiting_base_us,"
@@ -152,31 +157,39 @@ def slot_sums(
     count: int,
     now: datetime,
     skip: set[int],
-) -> tuple[dict[int, dict[StateKey, StateSums]], set[int]]:
+    cuts: Collection[int] = (),
+) -> tuple[dict[int, dict[StateKey, StateSums]], set[int], dict[int, dict[StateKey, StateSums]]]:
     """Per bucket index and state, the sums of the units wholly inside that bucket (except the
-    slots in `skip`); and the buckets that must be answered from rows altogether (a RUNNING
-    run with a negative total run time, which the linear sums cannot clamp)."""
+    slots in `skip`); the buckets that must be answered from rows altogether (a RUNNING run
+    with a negative total run time, which the linear sums cannot clamp); and per slot of
+    `cuts` (slots a bucket edge cuts, read whole for `history.py` to split), its own sums,
+    leaving out those the sums cannot answer."""
     start_us, now_us = epoch_micros_of(start), epoch_micros_of(now)
     spans = level_spans(
         start_us=start_us, interval_us=interval_us, count=count, skip=skip, now_us=now_us
     )
     params: list[Any] = []
+    frame: dict[str, Any] = {
+        "shape": shape,
+        "start_us": start_us,
+        "interval_us": interval_us,
+        "now_us": now_us,
+    }
     selects = [
-        _level_select(
-            level=level,
-            spans=level_spans_,
-            shape=shape,
-            start_us=start_us,
-            interval_us=interval_us,
-            now_us=now_us,
-            params=params,
-        )
+        _level_select(level=level, spans=level_spans_, params=params, **frame)
         for level, level_spans_ in enumerate(spans)
         if level_spans_
     ]
+    if cuts:
+        # A cut slot's rows come back under bucket -1 - slot: never a real bucket's index.
+        cut_spans = [(slot, slot + 1) for slot in sorted(cuts)]
+        selects.append(
+            _level_select(level=0, spans=cut_spans, params=params, bucket="-1 - slot", **frame)
+        )
     sums: dict[int, dict[StateKey, StateSums]] = {}
+    cut_sums: dict[int, dict[StateKey, StateSums]] = {slot: {} for slot in cuts}
     if not selects:
-        return sums, set()
+        return sums, set(), cut_sums
     t0_columns = [f"t{i}" for i in range(2 * len(HISTORY_LEVELS))]
     sql = (
         f"SELECT bucket, state_type, state_name,"
@@ -194,17 +207,22 @@ def slot_sums(
         n, run_time, running_n, running_base, irregular, late, waiting_n, waiting_base, *t0 = (
             int(v or 0) for v in summed
         )
+        bucket = int(bucket)
         if irregular:
-            from_rows.add(int(bucket))
+            from_rows.add(bucket)
         if not n:
             continue
         running_t0 = sum(unit * t0[2 * i] for i, unit in enumerate(units))
         waiting_t0 = sum(unit * t0[2 * i + 1] for i, unit in enumerate(units))
         run_time_us = run_time + running_base + running_n * now_us - running_t0
         lateness_us = late + waiting_base + waiting_n * now_us - waiting_t0
-        sums.setdefault(int(bucket), {})[(state_type, state_name)] = StateSums(
+        target = cut_sums.setdefault(-1 - bucket, {}) if bucket < 0 else sums.setdefault(bucket, {})
+        target[(state_type, state_name)] = StateSums(
             n, run_time_us / 1_000_000, lateness_us / 1_000_000
         )
     for bucket in from_rows:
-        sums.pop(bucket, None)
-    return sums, from_rows
+        if bucket < 0:
+            cut_sums.pop(-1 - bucket, None)
+        else:
+            sums.pop(bucket, None)
+    return sums, {bucket for bucket in from_rows if bucket >= 0}, cut_sums

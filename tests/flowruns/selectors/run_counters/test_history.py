@@ -5,7 +5,7 @@ and after deletes and tag updates."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -201,3 +201,120 @@ def test_runs_in_the_slot_holding_now_are_late_only_before_now():
     assert_same(ours, plain)
     lateness = sum(s["sum_estimated_lateness"] for b in ours for s in b.states)
     assert lateness == pytest.approx(205.0)
+
+
+# ---- slots cut by a bucket edge: the smaller side from runs, the other from the sums -------
+SLOT = timedelta(minutes=10)
+# 2026-03-09 06:00 UTC: a slot (and hour) boundary, two days before NOW's slot.
+ALIGNED = datetime(2026, 3, 9, 6, 0, tzinfo=UTC)
+
+
+def _runs_across(slot_start: datetime, *, state_type: str = "COMPLETED", step: int = 37) -> None:
+    """A run every `step` seconds through the slot starting at `slot_start`."""
+    for seconds in range(1, 600, step):
+        FlowRunFactory(
+            state_type=state_type,
+            expected_start_time=slot_start + timedelta(seconds=seconds),
+            start_time=slot_start + timedelta(seconds=seconds + 3),
+            total_run_time=float(seconds),
+            state_timestamp=NOW - timedelta(hours=1),  # RUNNING ones: not skipped
+        )
+
+
+def _spans_read(monkeypatch) -> list[tuple[datetime, datetime]]:
+    import flowruns.selectors.run_counters.history as module
+
+    read: list[tuple[datetime, datetime]] = []
+    original = module.history_rows
+
+    def recording(**kwargs):
+        read.extend(kwargs.get("spans") or [])
+        return original(**kwargs)
+
+    monkeypatch.setattr(module, "history_rows", recording)
+    return read
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("edge_offset", "read_side"),
+    [
+        (timedelta(minutes=2), "left"),  # 2 min before the edge, 8 after: read the 2
+        (timedelta(minutes=7, seconds=30), "right"),  # 7.5 before, 2.5 after: read the 2.5
+        (timedelta(minutes=5), "left"),  # a tie reads the left
+    ],
+)
+def test_a_cut_slot_reads_runs_on_its_smaller_side_only(monkeypatch, edge_offset, read_side):
+    cut = ALIGNED + 3 * SLOT
+    for slot in range(6):
+        _runs_across(ALIGNED + slot * SLOT)
+    read = _spans_read(monkeypatch)
+    edge = cut + edge_offset
+    start = edge - 2 * 3600 * timedelta(seconds=1)
+
+    ours, plain = both({}, start=start, end=edge + 2 * timedelta(hours=1), interval=7200, now=NOW)
+
+    assert_same(ours, plain)
+    assert sum(s["count_runs"] for b in ours for s in b.states) == 6 * 17
+    smaller = (cut, edge) if read_side == "left" else (edge, cut + SLOT)
+    larger = (edge, cut + SLOT) if read_side == "left" else (cut, edge)
+    assert smaller in read
+    assert not any(lo <= larger[0] and larger[1] <= hi for lo, hi in read)
+
+
+@pytest.mark.postgres
+def test_a_state_whose_runs_all_lie_on_the_read_side_is_not_listed_in_the_other_bucket():
+    cut = ALIGNED + 3 * SLOT
+    edge = cut + timedelta(minutes=3)
+    FlowRunFactory(state_type="CRASHED", expected_start_time=cut + timedelta(minutes=1))
+    _runs_across(cut, step=61)
+
+    ours, plain = both(
+        {}, start=edge - timedelta(hours=1), end=edge + timedelta(hours=1), interval=3600, now=NOW
+    )
+
+    assert_same(ours, plain)
+    assert [s["state_type"] for s in ours[1].states] == ["COMPLETED"]
+
+
+@pytest.mark.parametrize(
+    "irregular_at",
+    [
+        timedelta(minutes=31),  # in the cut slot itself, on its smaller side
+        timedelta(minutes=32, seconds=30),  # in the cut slot, on its larger side
+        timedelta(minutes=75),  # elsewhere in the bucket the larger side belongs to
+        -timedelta(minutes=15),  # elsewhere in the bucket the smaller side belongs to
+    ],
+)
+def test_cut_slots_next_to_what_the_sums_cannot_answer_are_exact(irregular_at):
+    """A RUNNING run with a negative run time makes its bucket (or the cut slot) come from
+    runs: the split must then not be used, and the answer stays exact."""
+    for slot in range(-6, 12):
+        _runs_across(ALIGNED + slot * SLOT, state_type="RUNNING", step=53)
+    FlowRunFactory(
+        state_type="RUNNING",
+        expected_start_time=ALIGNED + irregular_at,
+        state_timestamp=NOW - timedelta(hours=1),
+        total_run_time=-7200.0,
+    )
+    edge = ALIGNED + timedelta(minutes=32)
+
+    ours, plain = both(
+        {}, start=edge - timedelta(hours=1), end=edge + timedelta(hours=1), interval=3600, now=NOW
+    )
+
+    assert_same(ours, plain)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"flow_runs": {"state": {"type": {"any_": ["FAILED", "RUNNING"]}}}}],
+)
+@pytest.mark.parametrize("interval", [600, 601, 3 * 3600 + 7.25, 86400])
+def test_every_edge_cut_anywhere_equals_the_plain_query(body, interval):
+    make_runs(400)
+    start = NOW - timedelta(days=2, minutes=4, seconds=3.5)
+
+    ours, plain = both(body, start=start, end=start + 2 * DAY, interval=interval, now=NOW)
+
+    assert_same(ours, plain)
