@@ -38,12 +38,16 @@ class OurSql:
 
         django.setup()
         import psycopg
+        from django.conf import settings
         from psycopg.types.string import TextLoader
 
+        # The server's own session settings (`-c jit=off`), so the SQL runs as it does there.
+        options = settings.DATABASES["default"].get("OPTIONS", {}).get("options", "")
         self.connection = psycopg.connect(
             database_url.replace("postgres://", "postgresql://", 1),
             autocommit=True,
             cursor_factory=psycopg.ClientCursor,
+            options=options,
         )
         self.connection.adapters.register_loader("jsonb", TextLoader)
         self.connection.execute("SET TIME ZONE 'UTC'")

@@ -17,7 +17,7 @@ READ = {  # variables these tests set; the rest of the environment is passed thr
     "PREFECT_MAX_PARAMETER_SIZE", "PREFECT_SERVER_VERSION", "SECURE_COOKIES", "HOST", "PORT",
     "GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS",
     "DJANGO_SETTINGS_MODULE", "SECURE_PROXY_SSL_HEADER", "PREFECT_SERVER_API_AUTH_STRING",
-    "API_AUTH_REQUIRED", "API_THROTTLE_RATE",
+    "API_AUTH_REQUIRED", "API_THROTTLE_RATE", "DATABASE_JIT",
 }  # fmt: skip
 SHOW_SETTINGS = """
 import json
@@ -30,6 +30,7 @@ print(json.dumps({
     "UPLOAD": settings.DATA_UPLOAD_MAX_MEMORY_SIZE, "VERSION": settings.PREFECT_SERVER_VERSION,
     "LEVEL": settings.LOGGING["root"]["level"],
     "SECURE": getattr(settings, "SESSION_COOKIE_SECURE", None),
+    "OPTIONS": db.get("OPTIONS", {}).get("options"),
 }))
 """
 
@@ -111,7 +112,27 @@ def test_good_values_parse(tmp_path):
         "VERSION": "3.10.0",
         "LEVEL": 10,
         "SECURE": True,
+        "OPTIONS": "-c jit=off",
     }
+
+
+@pytest.mark.parametrize(
+    ("url", "jit", "options"),
+    [
+        ("postgres://u@db/flows", "", "-c jit=off"),
+        ("postgres://u@db/flows", "true", None),
+        (
+            "postgres://u@db/flows?options=-c%20statement_timeout%3D5000",
+            "",
+            "-c statement_timeout=5000 -c jit=off",
+        ),
+    ],
+)
+def test_postgresql_connections_run_without_jit_unless_asked(tmp_path, url, jit, options):
+    """Options given in the URL are kept, and JIT is turned off after them."""
+    shown = settings(tmp_path, DATABASE_URL=url, DATABASE_JIT=jit)
+
+    assert shown["OPTIONS"] == options
 
 
 @pytest.mark.parametrize("unset", [{}, dict.fromkeys(READ - {"SECRET_KEY"}, "")])
@@ -128,6 +149,7 @@ def test_unset_or_empty_variables_give_the_defaults(tmp_path, unset):
         "VERSION": "3.9.1",
         "LEVEL": 20,
         "SECURE": False,
+        "OPTIONS": None,
     }
     assert settings(tmp_path, **unset) == defaults
     assert settings(tmp_path, "local", **unset) == defaults | {"DEBUG": True}
