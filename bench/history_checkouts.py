@@ -23,17 +23,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 
 def child(requests: int) -> dict[str, float]:
-    # Python put this script's folder first on the path, where `bench/dashboard.py` would hide
-    # the `dashboard` app: import from the checkout only.
-    here = Path(__file__).resolve().parent
-    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
     os.environ.setdefault("SECRET_KEY", "bench")
     from datetime import timedelta
@@ -89,24 +84,19 @@ def main() -> int:
     if args.child:
         print(json.dumps(child(args.requests)))
         return 0
-    checkouts = [item.split("=", 1) for item in args.checkout]
-    results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in checkouts}
-    for round_no in range(args.rounds):
-        for name, path in checkouts if round_no % 2 == 0 else checkouts[::-1]:
-            root = str(Path(path).resolve())
-            env = {**os.environ, "DATABASE_URL": args.database_url, "PYTHONPATH": root,
-                   "LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"}  # fmt: skip
-            command = [sys.executable, str(Path(__file__).resolve()), "--child",
-                       "--database-url", args.database_url, "--checkout", "x=.",
-                       "--requests", str(args.requests)]  # fmt: skip
-            done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise SystemExit(f"{name} failed:\n{done.stderr[-2000:]}")
-            measured = json.loads(done.stdout.strip().splitlines()[-1])
-            results[name].append(measured)
-            print(f"round {round_no} {name:<8} {measured}", flush=True)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.checkouts import checkout_rounds
+
+    results = checkout_rounds(
+        __file__,
+        checkouts=args.checkout,
+        database_url=args.database_url,
+        rounds=args.rounds,
+        child_args=["--requests", str(args.requests)],
+        show=lambda r, name, measured: print(f"round {r} {name:<8} {measured}", flush=True),
+    )
     print("\nmedian over rounds (ms)")
-    for name, _ in checkouts:
+    for name in results:
         medians = {
             case: statistics.median(m[case] for m in results[name]) for case in results[name][0]
         }

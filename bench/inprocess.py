@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,7 +39,12 @@ def child(requests: int) -> dict[str, float]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_X_PREFECT_API_VERSION="0.8.4", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    # The production settings allow only the bind address's names (not "testserver").
+    client = Client(
+        HTTP_HOST="127.0.0.1",
+        HTTP_X_PREFECT_API_VERSION="0.8.4",
+        HTTP_ACCEPT_ENCODING="gzip, deflate",
+    )
 
     def post(path: str, body: dict) -> dict:
         response = client.post(path, json.dumps(body), content_type="application/json")
@@ -91,23 +95,21 @@ def main() -> int:
         print(json.dumps(child(args.requests)))
         return 0
     checkouts = [item.split("=", 1) for item in args.checkout]
-    results: dict[str, list[dict[str, float]]] = {name: [] for name, _ in checkouts}
-    for round_no in range(args.rounds):
-        order = checkouts if round_no % 2 == 0 else checkouts[::-1]
-        for name, path in order:
-            root = str(Path(path).resolve())
-            env = {**os.environ, "DATABASE_URL": args.database_url, "PYTHONPATH": root,
-                   "LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"}  # fmt: skip
-            command = [sys.executable, str(Path(__file__).resolve()), "--child",
-                       "--database-url", args.database_url, "--checkout", "x=.",
-                       "--requests", str(args.requests)]  # fmt: skip
-            done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise SystemExit(f"{name} failed:\n{done.stderr[-2000:]}")
-            measured = json.loads(done.stdout.strip().splitlines()[-1])
-            results[name].append(measured)
-            cells = "  ".join(f"{r} {measured[f'{r}_cpu_ms']:.2f} ms" for r in ROUTES)
-            print(f"round {round_no} {name:<10} {cells}", flush=True)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.checkouts import Measured, checkout_rounds
+
+    def show(round_no: int, name: str, measured: Measured) -> None:
+        cells = "  ".join(f"{r} {measured[f'{r}_cpu_ms']:.2f} ms" for r in ROUTES)
+        print(f"round {round_no} {name:<10} {cells}", flush=True)
+
+    results = checkout_rounds(
+        __file__,
+        checkouts=args.checkout,
+        database_url=args.database_url,
+        rounds=args.rounds,
+        child_args=["--requests", str(args.requests)],
+        show=show,
+    )
     base = checkouts[0][0]
     summary = {}
     print(f"\nmedian CPU ms per request (ratio against {base}); SQL statements of one request")

@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -52,7 +51,8 @@ def child(requests: int) -> dict[str, float | str]:
     from django.test import Client
     from django.utils import timezone
 
-    client = Client(HTTP_X_PREFECT_API_VERSION="0.8.4")
+    # The production settings allow only the bind address's names (not "testserver").
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_PREFECT_API_VERSION="0.8.4")
     out: dict[str, float | str] = {}
     for route, (path, body) in ROUTES.items():
 
@@ -89,24 +89,21 @@ def main() -> int:
         print(json.dumps(child(args.requests)))
         return 0
     checkouts = [item.split("=", 1) for item in args.checkout]
-    results: dict[str, list[dict]] = {name: [] for name, _ in checkouts}
-    for round_no in range(args.rounds):
-        order = checkouts if round_no % 2 == 0 else checkouts[::-1]
-        for name, path in order:
-            root = str(Path(path).resolve())
-            env = {**os.environ, "DATABASE_URL": args.database_url, "PYTHONPATH": root,
-                   "LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore",
-                   "PYTHONDONTWRITEBYTECODE": "1"}  # fmt: skip
-            command = [sys.executable, str(Path(__file__).resolve()), "--child",
-                       "--database-url", args.database_url, "--checkout", "x=.",
-                       "--requests", str(args.requests)]  # fmt: skip
-            done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise SystemExit(f"{name} failed:\n{done.stderr[-2000:]}")
-            measured = json.loads(done.stdout.strip().splitlines()[-1])
-            results[name].append(measured)
-            cells = "  ".join(f"{r} {measured[f'{r}_p50_ms']:.1f}" for r in ROUTES)
-            print(f"round {round_no} {name:<8} p50 ms: {cells}", flush=True)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from bench.checkouts import Measured, checkout_rounds
+
+    def show(round_no: int, name: str, measured: Measured) -> None:
+        cells = "  ".join(f"{r} {measured[f'{r}_p50_ms']:.1f}" for r in ROUTES)
+        print(f"round {round_no} {name:<8} p50 ms: {cells}", flush=True)
+
+    results = checkout_rounds(
+        __file__,
+        checkouts=args.checkout,
+        database_url=args.database_url,
+        rounds=args.rounds,
+        child_args=["--requests", str(args.requests)],
+        show=show,
+    )
     base = checkouts[0][0]
     summary: dict[str, dict] = {}
     print(f"\n| route | checkout | p50 ms | /{base} | CPU ms | /{base} | answer sha256 |")
