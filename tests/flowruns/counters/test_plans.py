@@ -68,6 +68,29 @@ def _grow_with_completed_runs(cursor, *, copies: int) -> None:
     )
 
 
+def _history_statement(api, body: dict, marker: str) -> str:
+    """The one statement of a /history request whose SQL contains `marker`."""
+    with CaptureQueriesContext(connection) as queries:
+        assert api.post("/api/flow_runs/history", body, format="json").status_code == 200
+    found = [q["sql"] for q in queries.captured_queries if marker in q["sql"]]
+    assert len(found) == 1
+    return found[0]
+
+
+def _plan_at_scale(sql: str, *, off: tuple[str, ...]) -> str:
+    """`sql`'s plan on a table whose RUNNING runs are few, as in any real one (fifty fresh runs
+    are not: the planner's pick then depends on whether autovacuum has analyzed them yet), with
+    statistics, and without the scans (`enable_<scan> = off`) the planner skips at 1M runs but
+    may pick for a few thousand."""
+    with connection.cursor() as cursor:
+        _grow_with_completed_runs(cursor, copies=40)
+        cursor.execute("ANALYZE flow_run")
+        for scan in off:
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def test_history_checks_running_runs_by_the_partial_index_only(api):
     """The check for RUNNING runs stamped after `now` reads `ix_flow_run__running_stamp`
     alone: it visited every RUNNING run's row before (140 ms of a 200 ms request at 1M)."""
@@ -77,20 +100,9 @@ def test_history_checks_running_runs_by_the_partial_index_only(api):
         "history_end": "2026-03-12T00:00:00Z",
         "history_interval_seconds": 86400,
     }
-    with CaptureQueriesContext(connection) as queries:
-        assert api.post("/api/flow_runs/history", body, format="json").status_code == 200
-    checks = [q["sql"] for q in queries.captured_queries if '"state_timestamp" >' in q["sql"]]
-    assert len(checks) == 1
+    check = _history_statement(api, body, '"state_timestamp" >')
 
-    with connection.cursor() as cursor:
-        # A table whose RUNNING runs are few, as in any real one (fifty fresh runs are not:
-        # the planner's pick then depends on whether autovacuum has analyzed them yet), with
-        # statistics, and no sequential scan, as the planner chooses at 1M runs.
-        _grow_with_completed_runs(cursor, copies=40)
-        cursor.execute("ANALYZE flow_run")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {checks[0]}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = _plan_at_scale(check, off=("seqscan",))
 
     assert "Index Only Scan using ix_flow_run__running_stamp" in plan
 
@@ -105,17 +117,8 @@ def test_history_counts_the_runs_at_ragged_bucket_edges_from_the_index_alone(api
         "history_end": "2026-03-12T00:00:00Z",
         "history_interval_seconds": 86400 * 5 / 24,  # every edge ragged
     }
-    with CaptureQueriesContext(connection) as queries:
-        assert api.post("/api/flow_runs/history", body, format="json").status_code == 200
-    edges = [q["sql"] for q in queries.captured_queries if "CROSS JOIN LATERAL" in q["sql"]]
-    assert len(edges) == 1
+    edges = _history_statement(api, body, "CROSS JOIN LATERAL")
 
-    with connection.cursor() as cursor:
-        _grow_with_completed_runs(cursor, copies=40)
-        cursor.execute("ANALYZE flow_run")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN {edges[0]}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = _plan_at_scale(edges, off=("seqscan", "bitmapscan"))
 
     assert "Index Only Scan using ix_flow_run__exp_start_desc" in plan
