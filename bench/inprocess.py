@@ -10,8 +10,9 @@ process whose imports come from that checkout (`PYTHONPATH`, working directory).
 migrates nothing (the database must be migrated), makes a flow and runs, then times
 `GET /flow_runs/{id}`, `POST /flow_runs/` and `POST /flow_runs/{id}/set_state` (PENDING ->
 RUNNING), `--requests` each, and reports process CPU time per request (`time.process_time`,
-which leaves out waiting on PostgreSQL and the disk) and the SQL statements of one request of
-each. Reported: the median over rounds per checkout, and ratios against the first checkout.
+which leaves out waiting on PostgreSQL and the disk), wall time per request (which does not)
+and the SQL statements of one request of each. Reported: the median over rounds per
+checkout, and ratios against the first checkout.
 CPU time still grows when other processes compete for the cores, which is why the checkouts
 are interleaved; compare ratios, not absolute times.
 """
@@ -75,10 +76,11 @@ def child(requests: int) -> dict[str, float]:
         with CaptureQueriesContext(connection) as captured:
             call(requests)
         out[f"{route}_statements"] = len(captured)
-        started = time.process_time()
+        started, started_wall = time.process_time(), time.perf_counter()
         for i in range(requests):
             call(i)
         out[f"{route}_cpu_ms"] = 1000 * (time.process_time() - started) / requests
+        out[f"{route}_wall_ms"] = 1000 * (time.perf_counter() - started_wall) / requests
     return out
 
 
@@ -99,7 +101,10 @@ def main() -> int:
     from bench.checkouts import Measured, checkout_rounds
 
     def show(round_no: int, name: str, measured: Measured) -> None:
-        cells = "  ".join(f"{r} {measured[f'{r}_cpu_ms']:.2f} ms" for r in ROUTES)
+        cells = "  ".join(
+            f"{r} {measured[f'{r}_cpu_ms']:.2f} ms (wall {measured.get(f'{r}_wall_ms', 0):.2f})"
+            for r in ROUTES
+        )
         print(f"round {round_no} {name:<10} {cells}", flush=True)
 
     results = checkout_rounds(
@@ -118,11 +123,16 @@ def main() -> int:
         for route in ROUTES:
             cpu = statistics.median(m[f"{route}_cpu_ms"] for m in results[name])
             base_cpu = statistics.median(m[f"{route}_cpu_ms"] for m in results[base])
+            wall = statistics.median(m.get(f"{route}_wall_ms", 0.0) for m in results[name])
+            base_wall = statistics.median(m.get(f"{route}_wall_ms", 0.0) for m in results[base])
             row[route] = {"cpu_ms": round(cpu, 3), "ratio": round(cpu / base_cpu, 3),
+                          "wall_ms": round(wall, 3),
+                          "wall_ratio": round(wall / base_wall, 3) if base_wall else None,
                           "statements": results[name][-1][f"{route}_statements"]}  # fmt: skip
         summary[name] = row
         print(f"{name:<10} " + "  ".join(
-            f"{r} {row[r]['cpu_ms']:.2f} ({row[r]['ratio']:.2f}x, {row[r]['statements']} stmts)"
+            f"{r} cpu {row[r]['cpu_ms']:.2f} ({row[r]['ratio']:.2f}x) wall {row[r]['wall_ms']:.2f}"
+            f" ({row[r]['wall_ratio']}x, {row[r]['statements']} stmts)"
             for r in ROUTES))  # fmt: skip
     if args.json:
         Path(args.json).write_text(json.dumps({"summary": summary, "runs": results}, indent=1))

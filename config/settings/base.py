@@ -38,6 +38,10 @@ with environment() as env:
     # spent before a query that then reads a few thousand index entries (a per-range subquery
     # estimated at 0.5% of the table, say). Off for this server's connections unless asked.
     database_jit = env.bool("DATABASE_JIT", False)
+    # The hot statements (a run by id, a state change's writes) as prepared statements, parsed
+    # and planned once per connection (flowruns/statement_cursor.py). Off for a pooler that
+    # cannot keep named prepared statements (PgBouncer in transaction mode, before 1.21).
+    DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", True)
     # Seconds a client is told to wait (`Retry-After`) when the database is unavailable (503).
     DATABASE_RETRY_AFTER = env.int("DATABASE_RETRY_AFTER", 5)
     # Request bodies (a batch of logs is the largest) are capped; beyond this a 413 is returned.
@@ -141,6 +145,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not database_jit:
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg prepares nothing, even when asked, on a connection whose threshold is None
+    # (Django's default). Django's own cursors bind on the client and are never prepared;
+    # only flowruns.statement_cursor asks, and only when DATABASE_PREPARED_STATEMENTS is on.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("prepare_threshold", 5 if DATABASE_PREPARED_STATEMENTS else None)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite builds INCLUDE indexes without their extra columns; that is intended.

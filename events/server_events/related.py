@@ -19,6 +19,7 @@ from django.db.models import UUIDField
 from events.conf import event_settings
 from events.schemas.event import RESOURCE_ID, RESOURCE_ROLE
 from flowruns.models import Deployment, Flow, FlowRun, TaskRun, WorkPool, WorkQueue
+from flowruns.statement_cursor import statement_cursor
 
 NAME = "prefect.resource.name"
 CREATOR_KINDS = {"DEPLOYMENT": "deployment", "AUTOMATION": "automation"}
@@ -81,7 +82,7 @@ def _surroundings(run: FlowRun) -> dict[str, Any]:
         WHERE f.id = %s
     """
     ids = (run.work_queue_id, run.parent_task_run_id, run.deployment_id, run.flow_id)
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(sql, [_uuid(value) for value in ids])
         values = cursor.fetchone()
     row = dict(zip(COLUMNS, values or (None,) * len(COLUMNS), strict=True))

@@ -25,6 +25,7 @@ from django.db import IntegrityError, connections, transaction
 
 from events.models import Event, EventResource
 from events.schemas.event import RESOURCE_ID, RESOURCE_ROLE, ReceivedEvent
+from flowruns.statement_cursor import statement_cursor
 
 from .partitions import day_of, is_partitioned, partitions_ensure
 
@@ -82,11 +83,13 @@ def _insert(
     return returned
 
 
-def _execute(sql: str, params: list[Any], days: set[Any], fetch: bool, using: str) -> list[Any]:
+def _execute(
+    sql: str, params: list[Any], days: set[Any], fetch: bool, using: str, *, prepared: bool = False
+) -> list[Any]:
     connection = connections[using]
 
     def run() -> list[Any]:
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) if prepared else connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [row[0] for row in cursor.fetchall()] if fetch else []
 
@@ -190,7 +193,9 @@ def events_insert_new_with_resources(
         for field in resource_fields
     ]
     days = {day_of(row["occurred"]) for row in event_rows}
-    inserted = _execute(sql, params, days, True, using)
+    # One event (a state change's): a statement whose text repeats, prepared once per
+    # connection. A batch's text depends on its size: not worth a prepared statement each.
+    inserted = _execute(sql, params, days, True, using, prepared=len(events) == 1)
     return {value if isinstance(value, UUID) else UUID(str(value)) for value in inserted}
 
 

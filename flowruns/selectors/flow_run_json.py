@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import connection
 
+from flowruns.statement_cursor import statement_cursor
 from orchestration.states import STATE_DETAILS_DEFAULTS, TERMINAL_TYPES
 
 _ISO = '\'YYYY-MM-DD"T"HH24:MI:SS"Z"\''
@@ -119,7 +120,9 @@ def flow_runs_json_by_ids(ids: Sequence[Any], *, now: datetime) -> bytes:
     longer there are skipped): one statement, the document built by PostgreSQL."""
     if not ids:
         return b"[]"
-    with connection.cursor() as cursor:
+    # Planning this statement takes ~0.6 ms; its text never changes and its plan (one
+    # primary-key lookup per id) does not depend on the ids: prepared once per connection.
+    with statement_cursor(connection) as cursor:
         cursor.execute(_BY_IDS, {"ids": list(ids), "now": now})
         (text,) = cursor.fetchone()
     return text.encode()

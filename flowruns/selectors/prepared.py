@@ -97,7 +97,7 @@ class PreparedRows:
             )
         params = list(compiled.params)
         params[compiled.key_index] = self._prepare(key, connection)
-        fetched = cursor_rows(connection, compiled.sql, params)
+        fetched = cursor_rows(connection, compiled.sql, params, prepared=True)
         return convert_rows(fetched, compiled.converters, connection)
 
 

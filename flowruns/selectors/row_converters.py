@@ -26,6 +26,8 @@ from django.db import connections
 from django.db.models import JSONField, QuerySet
 from psycopg.types.datetime import TimestamptzLoader as _TimestamptzLoader
 
+from flowruns.statement_cursor import statement_cursor
+
 Converter = Callable[[Any, Any, Any], Any]
 Converters = tuple[tuple[int, tuple[Converter, ...], Any], ...]
 
@@ -85,10 +87,14 @@ def convert_rows(
     return rows
 
 
-def cursor_rows(connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
+def cursor_rows(
+    connection: Any, sql: str, params: Sequence[Any], *, prepared: bool = False
+) -> list[Any]:
     """Run one statement through Django's cursor (logged and counted like any other) and
-    fetch its rows, timestamps loaded by psycopg's C loader on PostgreSQL (module docstring)."""
-    with connection.cursor() as cursor:
+    fetch its rows, timestamps loaded by psycopg's C loader on PostgreSQL (module docstring).
+    `prepared`: a statement whose text and best plan do not depend on its values, sent as a
+    prepared statement (`flowruns.statement_cursor`)."""
+    with statement_cursor(connection) if prepared else connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.cursor.adapters.register_loader("timestamptz", _TimestamptzLoader)
         cursor.execute(sql, params)

@@ -16,6 +16,8 @@ from typing import Any
 from django.db import DatabaseError, connections, router
 from django.utils import timezone
 
+from flowruns.statement_cursor import statement_cursor
+
 _SQL: dict[tuple[str, str, type[Any], tuple[str, ...]], str] = {}
 
 
@@ -61,7 +63,7 @@ def row_inserted(instance: Any, using: str) -> None:
 def row_insert(instance: Any, *, using: str | None = None) -> None:
     """`instance.save(force_insert=True)` for a new row of a `TimestampedModel`."""
     sql, params, using = row_insert_statement(instance, using=using)
-    with connections[using].cursor() as cursor:
+    with statement_cursor(connections[using]) as cursor:
         cursor.execute(sql, params)
     row_inserted(instance, using)
 
@@ -109,7 +111,7 @@ def row_update(instance: Any, names: Sequence[str]) -> None:
     """`instance.save(update_fields=names)` (with `updated`) for an existing row."""
     model = type(instance)
     sql, params, using = row_update_statement(instance, names)
-    with connections[using].cursor() as cursor:
+    with statement_cursor(connections[using]) as cursor:
         cursor.execute(sql, params)
         if cursor.rowcount != 1:
             raise DatabaseError(f"{model.__name__} {instance.pk} was not updated")

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import DatabaseError, connections, router
 
 from access.actors import current_actor
+from flowruns.statement_cursor import statement_cursor
 from orchestration.states import State
 
 from .row_writes import (
@@ -89,7 +90,7 @@ def state_row_insert(kind: RunKind, run: Any, state: State) -> Any | None:
     Django's `bulk_create(ignore_conflicts=True)` cannot say whether the row went in.
     """
     row, using, params = _state_row(kind, run, state)
-    with connections[using].cursor() as cursor:
+    with statement_cursor(connections[using]) as cursor:
         cursor.execute(_insert_sql(kind.state_model, using), params)
         inserted = cursor.fetchone() is not None
     return _saved(row, using) if inserted else None
@@ -120,7 +121,7 @@ def run_record_state(
     row, using, insert_params = _state_row(kind, run, state)
     insert_sql = _insert_sql(kind.state_model, using)
     if connections[using].vendor != "postgresql":
-        with connections[using].cursor() as cursor:
+        with statement_cursor(connections[using]) as cursor:
             cursor.execute(insert_sql, insert_params)
             if cursor.fetchone() is None:
                 return False
@@ -137,7 +138,7 @@ def run_record_state(
         f"u AS ({update_sql} AND EXISTS (SELECT 1 FROM s) RETURNING 1) "
         "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM u)"
     )
-    with connections[using].cursor() as cursor:
+    with statement_cursor(connections[using]) as cursor:
         cursor.execute(sql, [*insert_params, *update_params])
         inserted, updated = cursor.fetchone()
     if not inserted:
@@ -165,7 +166,7 @@ def _insert_run_with_state(
         f"WITH s AS ({insert_sql}), r AS ({run_sql} RETURNING 1) "
         "SELECT (SELECT count(*) FROM s), (SELECT count(*) FROM r)"
     )
-    with connections[using].cursor() as cursor:
+    with statement_cursor(connections[using]) as cursor:
         cursor.execute(sql, [*insert_params, *run_params])
         inserted, run_inserted = cursor.fetchone()
     if run_inserted != 1:

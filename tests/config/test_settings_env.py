@@ -17,7 +17,7 @@ READ = {  # variables these tests set; the rest of the environment is passed thr
     "PREFECT_MAX_PARAMETER_SIZE", "PREFECT_SERVER_VERSION", "SECURE_COOKIES", "HOST", "PORT",
     "GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_TIMEOUT", "GUNICORN_MAX_REQUESTS",
     "DJANGO_SETTINGS_MODULE", "SECURE_PROXY_SSL_HEADER", "PREFECT_SERVER_API_AUTH_STRING",
-    "API_AUTH_REQUIRED", "API_THROTTLE_RATE", "DATABASE_JIT",
+    "API_AUTH_REQUIRED", "API_THROTTLE_RATE", "DATABASE_JIT", "DATABASE_PREPARED_STATEMENTS",
 }  # fmt: skip
 SHOW_SETTINGS = """
 import json
@@ -133,6 +133,34 @@ def test_postgresql_connections_run_without_jit_unless_asked(tmp_path, url, jit,
     shown = settings(tmp_path, DATABASE_URL=url, DATABASE_JIT=jit)
 
     assert shown["OPTIONS"] == options
+
+
+SHOW_PREPARED = """
+import django, json
+django.setup()
+from django.conf import settings
+options = settings.DATABASES["default"].get("OPTIONS", {})
+print(json.dumps([settings.DATABASE_PREPARED_STATEMENTS, options.get("prepare_threshold", "-")]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "prepared", "shown"),
+    [
+        ("postgres://u@db/flows", "", [True, 5]),
+        ("postgres://u@db/flows", "false", [False, None]),
+        ("", "", [True, "-"]),  # SQLite: nothing for psycopg
+    ],
+)
+def test_prepared_statements_are_on_unless_turned_off(tmp_path, url, prepared, shown):
+    """psycopg prepares nothing on a connection whose threshold is None (Django's default), so
+    the setting gives one unless prepared statements are turned off."""
+    variables = {"DATABASE_PREPARED_STATEMENTS": prepared, "DJANGO_SETTINGS_MODULE":
+                 "config.settings.production"} | ({"DATABASE_URL": url} if url else {})  # fmt: skip
+    done = run([sys.executable, "-c", SHOW_PREPARED], tmp_path, **variables)
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == shown
 
 
 @pytest.mark.parametrize("unset", [{}, dict.fromkeys(READ - {"SECRET_KEY"}, "")])
