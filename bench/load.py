@@ -171,11 +171,15 @@ def run_variant(variant: Variant, target: Target, args: argparse.Namespace) -> R
     result = Result(variant.scenario, variant.name)
     lock = threading.Lock()
 
+    # One connection per client thread for the warm-up and the recorded requests alike: a
+    # server with several worker processes is warmed where it is then measured (a new
+    # connection may land on another worker, whose database connection is still cold).
+    clients = [Client(target, decode=args.check_body) for _ in range(args.concurrency)]
+
     def phase(count: int, record: bool, deadline: float) -> None:
         counter = itertools.count()
 
-        def worker() -> None:
-            client = Client(target, decode=args.check_body)
+        def worker(client: Client) -> None:
             latencies: list[float] = []
             requests = errors = 0
             samples: list[str] = []
@@ -197,7 +201,6 @@ def run_variant(variant: Variant, target: Target, args: argparse.Namespace) -> R
                     errors += 1
                     if len(samples) < 3:
                         samples.append(problem)
-            client.close()
             if record:
                 with lock:
                     result.requests += requests
@@ -205,7 +208,7 @@ def run_variant(variant: Variant, target: Target, args: argparse.Namespace) -> R
                     result.latencies.extend(latencies)
                     result.error_samples.extend(samples[: 5 - len(result.error_samples)])
 
-        threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
+        threads = [threading.Thread(target=worker, args=(client,)) for client in clients]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -216,6 +219,8 @@ def run_variant(variant: Variant, target: Target, args: argparse.Namespace) -> R
     started = time.monotonic()
     phase(args.requests, True, started + args.duration)
     result.elapsed = time.monotonic() - started
+    for client in clients:
+        client.close()
     return result
 
 
