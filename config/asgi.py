@@ -26,6 +26,7 @@ from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
+from config.startup_objects import startup_objects_frozen  # noqa: E402
 from config.wsgi_bridge import WSGIBridge  # noqa: E402
 from events import bus  # noqa: E402
 from events.bus_listener import Listener, connection_params  # noqa: E402
@@ -75,6 +76,7 @@ class Application:
         # Import the URLconf (views, serializers, schemas) now rather than in the first request:
         # a client that gives up on a slow first request is logged by the ASGI worker as a 500.
         get_resolver().url_patterns  # noqa: B018
+        startup_objects_frozen()  # everything loaded so far lives as long as the worker
         vendor = connections["default"].vendor
         if vendor == "sqlite" and int(os.environ.get("GUNICORN_WORKERS") or 1) > 1:
             logger.warning(
