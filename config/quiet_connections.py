@@ -3,7 +3,7 @@ quiet.
 
 With `CONN_HEALTH_CHECKS`, Django checks a persistent connection with `SELECT 1` before the
 first query of every request: a round trip, which cost ~0.3 ms of a ~1.5 ms read over HTTP
-here (bench/README.md, "Prepared statements and quiet connections").
+here (bench/README.md, "Per-request costs outside our Python").
 
 An idle connection that PostgreSQL has closed (a restart, `pg_terminate_backend`,
 `idle_session_timeout`) has its end of file, and usually the error that preceded it, waiting

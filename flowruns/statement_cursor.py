@@ -7,8 +7,9 @@ INSERT and UPDATE a state change writes, its event), that work costs more than r
 planning a run read (four joins over a table with two dozen indexes) takes ~0.2 ms, running it
 ~0.03 ms. `statement_cursor` sends them with server-side parameters as named prepared
 statements (psycopg keeps them per connection, `prepare=True`): from the second execution on,
-PostgreSQL only binds and runs them, with a generic plan once it has found that plan no worse
-than the custom ones (for a lookup by key it always is).
+PostgreSQL does not parse them again, and from the sixth it keeps one generic plan when that
+plan is no worse than the custom ones it made for the first five (for a lookup by key it never
+is worse: `pg_prepared_statements` shows the generic plans counted).
 
 Only for statements whose text is fixed and whose best plan does not depend on the values:
 a filter whose plan depends on which state or tag it asks for keeps Django's cursor.
