@@ -13,6 +13,10 @@ alike, by timeout. So at the start of a request, a PostgreSQL connection that is
 known broken and has nothing waiting is marked checked; any other gets Django's check as
 before, which closes it if it fails (the request's first query then opens a new one).
 
+The window this leaves: a session killed so recently that its hang-up has not reached the
+socket yet looks quiet, and the request's first statement fails (503). Django's check has the
+same window between its `SELECT 1` and that statement, only shorter by one round trip.
+
 First in MIDDLEWARE: it runs after `request_started`, whose `close_old_connections` is what
 marks connections unchecked (a signal receiver could run before it, depending on the order
 receivers were connected in).

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 
 from tests.compat.server import free_port
 
@@ -62,6 +63,18 @@ class DatabaseProxy:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
         sock.close()
+
+    def open_sockets(self) -> set[socket.socket]:
+        with self.lock:
+            return set(self.sockets)
+
+    def wait_closed(self, sockets: set[socket.socket], timeout: float = 10.0) -> None:
+        """Until every one of `sockets` has been closed by its pump (the far end hung up and
+        the close was relayed), so the server's side of it sees end-of-file."""
+        deadline = time.monotonic() + timeout
+        while self.open_sockets() & sockets:
+            assert time.monotonic() < deadline, "the proxy did not relay the close in time"
+            time.sleep(0.01)
 
     def cut(self) -> None:
         """The database goes away: open connections drop, new ones are refused."""

@@ -56,13 +56,21 @@ def call(live: Live, method: str, path: str, body: Any = None) -> Answer:
     return Answer(status, headers, json.loads(raw) if raw else None)
 
 
-def terminate_sessions(live: Live) -> int:
+def terminate_sessions(live: ProxiedLive) -> int:
+    """Kill the server's PostgreSQL sessions and return once the kill has reached the server:
+    each backend has exited (`pg_terminate_backend` with a timeout waits for it) and the proxy
+    has relayed the hang-up. A session killed while a request is already using it fails that
+    request; this stages the other case, a connection that died between two requests."""
+    assert live.proxy is not None
+    relayed = live.proxy.open_sockets()
     with postgres().connect() as conn:
         rows = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
             "WHERE datname = %s AND pid <> pg_backend_pid()",
             (live.dbname,),
         ).fetchall()
+    assert all(gone for (gone,) in rows), "a backend outlived pg_terminate_backend's timeout"
+    live.proxy.wait_closed(relayed)
     return len(rows)
 
 
