@@ -20,7 +20,8 @@ from flowruns.api.serializers import FlowRunSerializer
 from flowruns.models import FlowRun
 from flowruns.selectors.flow_run_json import flow_runs_json_by_ids
 from flowruns.selectors.flow_run_queries import flow_runs_by_ids
-from tests.factories import FlowFactory, FlowRunFactory, WorkQueueFactory
+from orchestration.states import STATE_DETAILS_DEFAULTS
+from tests.factories import FlowFactory, FlowRunFactory, FlowRunStateFactory, WorkQueueFactory
 from tests.flowruns.api.hot_paths.bodies import full_run_body
 from tests.flowruns.api.task_runs.helpers import create_flow_run, new_task
 
@@ -76,6 +77,51 @@ def test_runs_without_state_and_with_null_fields_keep_prefect_defaults(api):
     assert first["empirical_policy"]["max_retries"] == 0
     assert second["empirical_policy"]["pause_keys"] == []
     assert second["empirical_policy"]["resuming"] is None
+
+
+def test_stored_state_details_with_keys_missing_or_extra_are_rendered_with_defaults(api):
+    """The state details are copied as stored only when they hold exactly Prefect's keys."""
+    runs = [_post(api, {"flow_id": str(FlowFactory().id), "state": {"type": "PENDING"}})]
+    runs += [str(FlowRunFactory().id) for _ in range(3)]
+    stored = [
+        None,  # as the state change wrote them: every key
+        {"cache_key": "k", "pause_key": 'a "quoted" key'},  # some keys missing
+        {**STATE_DETAILS_DEFAULTS, "not_prefect": 1},  # every key and one more
+        {},
+    ]
+    for run_id, details in zip(runs, stored, strict=True):
+        run = FlowRun.objects.get(pk=run_id)
+        state = run.state or FlowRunStateFactory(flow_run=run)
+        if details is not None:
+            state.state_details = details
+            state.save(update_fields=["state_details"])
+        FlowRun.objects.filter(pk=run_id).update(state=state)
+
+    answers = _assert_same(runs)
+
+    for answer in answers:
+        assert set(answer["state"]["state_details"]) == set(STATE_DETAILS_DEFAULTS)
+    assert answers[1]["state"]["state_details"]["pause_key"] == 'a "quoted" key'
+    assert answers[1]["state"]["state_details"]["deferred"] is False
+    assert "not_prefect" not in answers[2]["state"]["state_details"]
+
+
+def test_retry_policies_render_as_the_serializer_renders_them_each_time(api):
+    policies = [
+        {"max_retries": 3, "retry_delay_seconds": 2.5, "retries": 3, "retry_delay": 2},
+        {"max_retries": None, "retry_delay_seconds": "5", "pause_keys": ["k"]},
+        {"max_retries": 3, "retry_delay_seconds": 2.5, "retries": 3, "retry_delay": 2},
+        {},
+    ]
+    runs = [str(FlowRunFactory(empirical_policy=policy).id) for policy in policies]
+
+    first, second, third, missing = _assert_same(runs)
+    assert _assert_same(runs) == [first, second, third, missing]  # rendered again: the same
+
+    assert first["empirical_policy"]["retry_delay_seconds"] == 2.5
+    assert first["empirical_policy"] == third["empirical_policy"]
+    assert second["empirical_policy"]["pause_keys"] == ["k"]
+    assert missing["empirical_policy"]["max_retries"] == 0
 
 
 def test_timestamps_with_and_without_microseconds(api):
@@ -162,7 +208,7 @@ def test_filter_and_paginate_answer_what_the_python_renderer_answers(api, sort):
             ):
                 response = api.post(path, query, format="json")
             assert response.status_code == 200, response.content
-            rendered_by_database = any("json_agg" in q["sql"] for q in captured.captured_queries)
+            rendered_by_database = any("to_char(" in q["sql"] for q in captured.captured_queries)
             assert rendered_by_database is database_renders
             assert response["Content-Type"] == "application/json"
             answers.append(response.json())
