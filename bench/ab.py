@@ -14,7 +14,11 @@ requests (keep-alive `http.client` connections, loopback only).
 
 Scenarios: read (`GET /flow_runs/{id}`), create (`POST /flow_runs/`), set_state
 (`POST /flow_runs/{id}/set_state` PENDING -> RUNNING, on runs made PENDING just before, one
-request per run) and filter (`POST /flow_runs/filter`, 200 runs, tags+state).
+request per run), filter (`POST /flow_runs/filter`, 200 runs, tags+state), flow_page (the 200
+latest runs of one flow by start time: the flow of the first sampled run) and paginate_50
+(`POST /flow_runs/paginate`, no filter, 50 runs, pages 1-10 in turn). The read-only scenarios
+leave the database as they found it, so two checkouts can be compared on one database
+(`--models asgi@/path/to/worktree,asgi`).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import load
 from bench.servers import MODELS, Server
 
-SCENARIOS = ("read", "create", "set_state", "filter")
+SCENARIOS = ("read", "create", "set_state", "filter", "flow_page", "paginate_50")
 
 
 def set_state_variant(client: load.Client, flow_id: str, count: int) -> load.Variant:
@@ -66,7 +70,29 @@ def set_state_variant(client: load.Client, flow_id: str, count: int) -> load.Var
     return load.Variant("set_state", "set_state", call)
 
 
-def variant_for(scenario: str, server: Server, flow_id: str, run_ids: list[str], args) -> Any:
+def page_variant(scenario: str, busy_flow_id: str) -> load.Variant:
+    if scenario == "flow_page":
+        body = load.encode(
+            {"flows": {"id": {"any_": [busy_flow_id]}}, "sort": "START_TIME_DESC", "limit": 200}
+        )
+        call = load.Call("POST", "/flow_runs/filter", body, 200, lambda b: len(b) == 200)
+        return load.Variant(scenario, "200 runs of one flow, START_TIME_DESC", lambda i: call)
+    pages = [_page_call(page) for page in range(1, 11)]
+    return load.Variant(
+        scenario, "paginate, no filter, 50 runs, pages 1-10", lambda i: pages[i % 10]
+    )
+
+
+def _page_call(page: int) -> load.Call:
+    body = load.encode({"sort": "EXPECTED_START_TIME_DESC", "limit": 50, "page": page})
+    return load.Call("POST", "/flow_runs/paginate", body, 200, lambda b: b["page"] == page)
+
+
+def variant_for(
+    scenario: str, server: Server, flow_id: str, run_ids: list[str], args, busy_flow_id: str
+) -> Any:
+    if scenario in ("flow_page", "paginate_50"):
+        return page_variant(scenario, busy_flow_id)
     if scenario == "set_state":
         setup = load.Client(server.target(), decode=True)
         return set_state_variant(setup, flow_id, args.requests + args.warmup)
@@ -81,6 +107,7 @@ def measure(args: argparse.Namespace, servers: list[Server]) -> list[dict[str, A
     first = load.Client(servers[0].target(), decode=True)
     flow = first.json("POST", "/flows/", {"name": "bench-ab"}, expect=(200, 201))
     run_ids = load.sample_run_ids(first, 1000)
+    busy_flow_id = first.json("GET", f"/flow_runs/{run_ids[0]}")["flow_id"]
     first.close()
     rows: list[dict[str, Any]] = []
     for round_no in range(args.rounds):
@@ -95,7 +122,7 @@ def measure(args: argparse.Namespace, servers: list[Server]) -> list[dict[str, A
                         concurrency=concurrency,
                         check_body=False,
                     )
-                    variant = variant_for(scenario, server, flow["id"], run_ids, args)
+                    variant = variant_for(scenario, server, flow["id"], run_ids, args, busy_flow_id)
                     result = load.run_variant(variant, server.target(), options).summary()
                     row = {"round": round_no, "model": server.model, "c": concurrency, **result}
                     rows.append(row)
